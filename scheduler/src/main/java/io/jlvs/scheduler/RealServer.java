@@ -7,20 +7,23 @@ import java.lang.invoke.VarHandle;
  * A real server (IPVS "destination") of one virtual service: its address, its weight and the connection counts
  * that the least-connection schedulers read.
  * <p>
- * Threading: the counters have exactly one writer, the forwarding thread that owns the connection table; any
- * thread may read them (the listing does). The weight and the flags are written by the control plane and read by
- * the forwarding thread. Writes use release semantics and reads opaque/acquire ones, so readers never see torn
+ * Threading: the counters, the overload flag and the neighbour flag have exactly one writer, the forwarding thread
+ * that owns the connection table; any thread may read them (the listing does). The weight, the thresholds and the
+ * enabled flag are written by the control plane and read by the forwarding thread. Writes use release semantics and reads opaque/acquire ones, so readers never see torn
  * values and the writer never pays for a full fence.
  */
 public final class RealServer
 {
-    /** The server takes new connections (IPVS {@code IP_VS_DEST_F_AVAILABLE}). */
-    public static final int FLAG_AVAILABLE = 1;
-    /** The server is over its upper connection threshold (IPVS {@code IP_VS_DEST_F_OVERLOAD}). */
-    public static final int FLAG_OVERLOAD = 2;
+    /** Control flag: the server takes new connections (IPVS {@code IP_VS_DEST_F_AVAILABLE}). */
+    private static final int FLAG_AVAILABLE = 1;
+    /** Forwarding flag: over the upper connection threshold (IPVS {@code IP_VS_DEST_F_OVERLOAD}). */
+    private static final int FLAG_OVERLOAD = 1;
+    /** Forwarding flag: the neighbour cache has no MAC for the server. */
+    private static final int FLAG_NEIGHBOUR_UNREACHABLE = 2;
 
     private static final VarHandle WEIGHT;
     private static final VarHandle FLAGS;
+    private static final VarHandle FORWARDING_FLAGS;
     private static final VarHandle ACTIVE;
     private static final VarHandle INACTIVE;
     private static final VarHandle PERSISTENT;
@@ -32,6 +35,7 @@ public final class RealServer
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             WEIGHT = lookup.findVarHandle(RealServer.class, "weight", int.class);
             FLAGS = lookup.findVarHandle(RealServer.class, "flags", int.class);
+            FORWARDING_FLAGS = lookup.findVarHandle(RealServer.class, "forwardingFlags", int.class);
             ACTIVE = lookup.findVarHandle(RealServer.class, "activeConns", int.class);
             INACTIVE = lookup.findVarHandle(RealServer.class, "inactiveConns", int.class);
             PERSISTENT = lookup.findVarHandle(RealServer.class, "persistentConns", int.class);
@@ -47,6 +51,7 @@ public final class RealServer
     private final int port;
     private int weight;
     private int flags;
+    private int forwardingFlags;
     private int upperThreshold;
     private int lowerThreshold;
     private int activeConns;
@@ -109,24 +114,55 @@ public final class RealServer
         return this;
     }
 
-    public int flags()
+    /**
+     * Whether the control plane lets this server take new connections (health checks pass, not removed);
+     * IPVS {@code IP_VS_DEST_F_AVAILABLE}.
+     */
+    public boolean isEnabled()
     {
-        return (int)FLAGS.getOpaque(this);
+        return ((int)FLAGS.getOpaque(this) & FLAG_AVAILABLE) != 0;
     }
 
-    public void flags(final int flags)
+    /** Control plane only. */
+    public RealServer enabled(final boolean enabled)
     {
-        FLAGS.setRelease(this, flags);
+        FLAGS.setRelease(this, enabled ? FLAG_AVAILABLE : 0);
+        return this;
     }
 
-    public boolean isAvailable()
+    /**
+     * Whether the server's MAC is resolved; a server that does not answer ARP gets no new connections. Written by
+     * the forwarding thread that owns the neighbour cache.
+     */
+    public boolean isNeighbourReachable()
     {
-        return (flags() & FLAG_AVAILABLE) != 0;
+        return ((int)FORWARDING_FLAGS.getOpaque(this) & FLAG_NEIGHBOUR_UNREACHABLE) == 0;
     }
 
+    /** Forwarding thread only. */
+    public void neighbourReachable(final boolean reachable)
+    {
+        final int old = forwardingFlags;
+        FORWARDING_FLAGS.setRelease(this, reachable ? old & ~FLAG_NEIGHBOUR_UNREACHABLE : old | FLAG_NEIGHBOUR_UNREACHABLE);
+    }
+
+    /** Over its upper connection threshold (IPVS {@code IP_VS_DEST_F_OVERLOAD}); maintained by the counters. */
     public boolean isOverloaded()
     {
-        return (flags() & FLAG_OVERLOAD) != 0;
+        return ((int)FORWARDING_FLAGS.getOpaque(this) & FLAG_OVERLOAD) != 0;
+    }
+
+    /** Forwarding thread only (the thread that changes the counters and so applies the thresholds). */
+    public void overloaded(final boolean overloaded)
+    {
+        final int old = forwardingFlags;
+        FORWARDING_FLAGS.setRelease(this, overloaded ? old | FLAG_OVERLOAD : old & ~FLAG_OVERLOAD);
+    }
+
+    /** Enabled by the control plane and its MAC resolved: may be scheduled, weight and overload permitting. */
+    public boolean isAvailable()
+    {
+        return isEnabled() && isNeighbourReachable();
     }
 
     /** Upper connection threshold, 0 = none (ipvsadm {@code -x}). */
