@@ -16,4 +16,17 @@ public interface SchedulerFactory
      *                ...); never null.
      */
     Scheduler create(RealServer[] servers, SchedulerFlags flags);
+
+    /**
+     * Builds the scheduler that replaces {@code previous} after a weight or server-set change, carrying over what
+     * IPVS keeps across {@code add_dest}/{@code del_dest}/{@code upd_dest} (the rr cursor, the wrr current weight,
+     * the lblc/lblcr cache). Runs on the control thread while the forwarding thread may still use
+     * {@code previous}: it reads {@code previous} and never writes it. The default keeps nothing.
+     *
+     * @param previous the instance being replaced, of any scheduler, or null.
+     */
+    default Scheduler create(final RealServer[] servers, final SchedulerFlags flags, final Scheduler previous)
+    {
+        return create(servers, flags);
+    }
 }

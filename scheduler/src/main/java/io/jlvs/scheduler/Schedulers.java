@@ -1,10 +1,12 @@
 package io.jlvs.scheduler;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 
-/** The registry of schedulers by IPVS name. */
+/** The registry of schedulers by IPVS name; control plane only. */
 public final class Schedulers
 {
     /** IPVS's default when a service names none. */
@@ -15,6 +17,10 @@ public final class Schedulers
     static
     {
         // Built-ins are registered explicitly so that the shaded binary needs no service file to find them.
+        register(new RoundRobinScheduler.Factory());
+        register(new WeightedRoundRobinScheduler.Factory());
+        register(new WeightedLeastConnectionScheduler.Factory());
+        // A researcher's scheduler on the class path, listed in META-INF/services/io.jlvs.scheduler.SchedulerFactory.
         for (final SchedulerFactory factory : ServiceLoader.load(SchedulerFactory.class))
         {
             register(factory);
@@ -25,6 +31,7 @@ public final class Schedulers
     {
     }
 
+    /** Adds or replaces the factory under its {@link SchedulerFactory#name()}. */
     public static synchronized void register(final SchedulerFactory factory)
     {
         FACTORIES.put(factory.name(), factory);
@@ -35,23 +42,41 @@ public final class Schedulers
         return FACTORIES.containsKey(name);
     }
 
+    /** The registered names, sorted. */
     public static synchronized Iterable<String> names()
     {
-        return new java.util.ArrayList<>(FACTORIES.keySet());
+        return new ArrayList<>(FACTORIES.keySet());
     }
 
     /** Builds the named scheduler; throws {@link IllegalArgumentException} naming the known ones if unknown. */
     public static Scheduler create(final String name, final RealServer[] servers, final SchedulerFlags flags)
     {
+        return factory(name).create(servers, flags == null ? SchedulerFlags.NONE : flags);
+    }
+
+    /**
+     * Builds the named scheduler to replace {@code previous} after a weight or server-set change, keeping the
+     * state IPVS keeps (see {@link SchedulerFactory#create(RealServer[], SchedulerFlags, Scheduler)}).
+     */
+    public static Scheduler create(
+        final String name, final RealServer[] servers, final SchedulerFlags flags, final Scheduler previous)
+    {
+        return factory(name).create(servers, flags == null ? SchedulerFlags.NONE : flags, previous);
+    }
+
+    private static SchedulerFactory factory(final String name)
+    {
         final SchedulerFactory factory;
+        final List<String> known;
         synchronized (Schedulers.class)
         {
             factory = FACTORIES.get(name);
+            known = factory == null ? new ArrayList<>(FACTORIES.keySet()) : null;
         }
         if (factory == null)
         {
-            throw new IllegalArgumentException("unknown scheduler '" + name + "', known: " + names());
+            throw new IllegalArgumentException("unknown scheduler '" + name + "', known: " + known);
         }
-        return factory.create(servers, flags == null ? SchedulerFlags.NONE : flags);
+        return factory;
     }
 }
