@@ -9,8 +9,15 @@ import java.lang.invoke.VarHandle;
  * <p>
  * Threading: the counters, the overload flag and the neighbour flag have exactly one writer, the forwarding thread
  * that owns the connection table; any thread may read them (the listing does). The weight, the thresholds and the
- * enabled flag are written by the control plane and read by the forwarding thread. Writes use release semantics and reads opaque/acquire ones, so readers never see torn
- * values and the writer never pays for a full fence.
+ * enabled flag are written by the control plane and read by the forwarding thread. Writes use release semantics and
+ * reads opaque/acquire ones, so readers never see torn values and the writer never pays for a full fence.
+ * <p>
+ * Connection thresholds follow IPVS ({@code ip_vs_bind_dest}/{@code ip_vs_unbind_dest} in {@code ip_vs_conn.c}):
+ * a counter increment sets the overload flag when {@code active + inactive >= upperThreshold}; a decrement clears
+ * it when the total falls below {@code lowerThreshold}, or, with no lower threshold, below 3/4 of the upper one, or
+ * at once when there is no threshold at all. Persistent templates move their own counter and trigger the same
+ * checks but are not part of the total, as in the kernel. A connection that only changes between active and
+ * inactive ({@link #activeToInactive()}) checks nothing, as {@code set_tcp_state} does not.
  */
 public final class RealServer
 {
@@ -20,10 +27,18 @@ public final class RealServer
     private static final int FLAG_OVERLOAD = 1;
     /** Forwarding flag: the neighbour cache has no MAC for the server. */
     private static final int FLAG_NEIGHBOUR_UNREACHABLE = 2;
+    /** IPVS clears the overload flag below 3/4 of the upper threshold when no lower one is set. */
+    private static final int DEFAULT_LOWER_NUMERATOR = 3;
+    private static final int DEFAULT_LOWER_DENOMINATOR = 4;
 
     private static final VarHandle WEIGHT;
+    private static final VarHandle LAST_WEIGHT;
     private static final VarHandle FLAGS;
     private static final VarHandle FORWARDING_FLAGS;
+    private static final VarHandle UPPER_THRESHOLD;
+    private static final VarHandle LOWER_THRESHOLD;
+    private static final VarHandle THRESHOLD_EPOCH;
+    private static final VarHandle OVERLOAD_EPOCH;
     private static final VarHandle ACTIVE;
     private static final VarHandle INACTIVE;
     private static final VarHandle PERSISTENT;
@@ -34,8 +49,13 @@ public final class RealServer
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             WEIGHT = lookup.findVarHandle(RealServer.class, "weight", int.class);
+            LAST_WEIGHT = lookup.findVarHandle(RealServer.class, "lastWeight", int.class);
             FLAGS = lookup.findVarHandle(RealServer.class, "flags", int.class);
             FORWARDING_FLAGS = lookup.findVarHandle(RealServer.class, "forwardingFlags", int.class);
+            UPPER_THRESHOLD = lookup.findVarHandle(RealServer.class, "upperThreshold", int.class);
+            LOWER_THRESHOLD = lookup.findVarHandle(RealServer.class, "lowerThreshold", int.class);
+            THRESHOLD_EPOCH = lookup.findVarHandle(RealServer.class, "thresholdEpoch", int.class);
+            OVERLOAD_EPOCH = lookup.findVarHandle(RealServer.class, "overloadEpoch", int.class);
             ACTIVE = lookup.findVarHandle(RealServer.class, "activeConns", int.class);
             INACTIVE = lookup.findVarHandle(RealServer.class, "inactiveConns", int.class);
             PERSISTENT = lookup.findVarHandle(RealServer.class, "persistentConns", int.class);
@@ -50,10 +70,18 @@ public final class RealServer
     private final int address;
     private final int port;
     private int weight;
+    private int lastWeight;
     private int flags;
     private int forwardingFlags;
     private int upperThreshold;
     private int lowerThreshold;
+    /**
+     * Control plane: bumped where IPVS's {@code __ip_vs_update_dest} clears the overload flag (upper threshold
+     * removed or raised), so that the control plane never writes the forwarding thread's flag.
+     */
+    private int thresholdEpoch;
+    /** Forwarding thread: the {@link #thresholdEpoch} under which the overload flag was set. */
+    private int overloadEpoch;
     private int activeConns;
     private int inactiveConns;
     private int persistentConns;
@@ -79,6 +107,7 @@ public final class RealServer
         this.address = address;
         this.port = port;
         this.weight = weight;
+        this.lastWeight = weight;
         this.flags = FLAG_AVAILABLE;
     }
 
@@ -103,15 +132,32 @@ public final class RealServer
         return (int)WEIGHT.getOpaque(this);
     }
 
-    /** Control plane only: schedulers that cache weights (wrr, mh) must be rebuilt after this. */
+    /**
+     * Control plane only. IPVS calls the scheduler's {@code upd_dest} after this: rebuild the service's scheduler
+     * ({@link Schedulers#create(String, RealServer[], SchedulerFlags, Scheduler)}) so that those that cache weights
+     * (wrr, sh, mh) see it.
+     */
     public RealServer weight(final int weight)
     {
         if (weight < 0)
         {
             throw new IllegalArgumentException("weight must be >= 0, weight=" + weight);
         }
+        if (weight != 0)
+        {
+            LAST_WEIGHT.setRelease(this, weight);
+        }
         WEIGHT.setRelease(this, weight);
         return this;
+    }
+
+    /**
+     * The latest non-zero weight, or the initial weight (IPVS {@code last_weight}): {@code mh} keeps a quiesced
+     * server's table slots with it, so that its persistent clients come back to it.
+     */
+    public int lastWeight()
+    {
+        return (int)LAST_WEIGHT.getOpaque(this);
     }
 
     /**
@@ -123,7 +169,10 @@ public final class RealServer
         return ((int)FLAGS.getOpaque(this) & FLAG_AVAILABLE) != 0;
     }
 
-    /** Control plane only. */
+    /**
+     * Control plane only. Disabling is IPVS's removal of the destination from the service: rebuild the service's
+     * scheduler after it, so that the table schedulers (sh, dh, mh) redistribute its slots.
+     */
     public RealServer enabled(final boolean enabled)
     {
         FLAGS.setRelease(this, enabled ? FLAG_AVAILABLE : 0);
@@ -149,14 +198,21 @@ public final class RealServer
     /** Over its upper connection threshold (IPVS {@code IP_VS_DEST_F_OVERLOAD}); maintained by the counters. */
     public boolean isOverloaded()
     {
-        return ((int)FORWARDING_FLAGS.getOpaque(this) & FLAG_OVERLOAD) != 0;
+        return ((int)FORWARDING_FLAGS.getOpaque(this) & FLAG_OVERLOAD) != 0 &&
+            (int)OVERLOAD_EPOCH.getOpaque(this) == (int)THRESHOLD_EPOCH.getOpaque(this);
     }
 
     /** Forwarding thread only (the thread that changes the counters and so applies the thresholds). */
     public void overloaded(final boolean overloaded)
     {
-        final int old = forwardingFlags;
-        FORWARDING_FLAGS.setRelease(this, overloaded ? old | FLAG_OVERLOAD : old & ~FLAG_OVERLOAD);
+        if (overloaded)
+        {
+            setOverload();
+        }
+        else
+        {
+            clearOverload();
+        }
     }
 
     /** Enabled by the control plane and its MAC resolved: may be scheduled, weight and overload permitting. */
@@ -168,25 +224,57 @@ public final class RealServer
     /** Upper connection threshold, 0 = none (ipvsadm {@code -x}). */
     public int upperThreshold()
     {
-        return upperThreshold;
+        return (int)UPPER_THRESHOLD.getOpaque(this);
     }
 
+    /**
+     * Control plane only. As {@code __ip_vs_update_dest} does, removing the threshold (0) or raising it clears the
+     * overload flag; lowering it takes effect at the next connection.
+     */
     public RealServer upperThreshold(final int upperThreshold)
     {
-        this.upperThreshold = upperThreshold;
+        if (upperThreshold < 0)
+        {
+            throw new IllegalArgumentException("upperThreshold must be >= 0, upperThreshold=" + upperThreshold);
+        }
+        final int old = this.upperThreshold;
+        UPPER_THRESHOLD.setRelease(this, upperThreshold);
+        if (upperThreshold == 0 || upperThreshold > old)
+        {
+            THRESHOLD_EPOCH.setRelease(this, thresholdEpoch + 1);
+        }
         return this;
     }
 
     /** Lower connection threshold, 0 = none (ipvsadm {@code -y}). */
     public int lowerThreshold()
     {
-        return lowerThreshold;
+        return (int)LOWER_THRESHOLD.getOpaque(this);
     }
 
+    /** Control plane only. */
     public RealServer lowerThreshold(final int lowerThreshold)
     {
-        this.lowerThreshold = lowerThreshold;
+        if (lowerThreshold < 0)
+        {
+            throw new IllegalArgumentException("lowerThreshold must be >= 0, lowerThreshold=" + lowerThreshold);
+        }
+        LOWER_THRESHOLD.setRelease(this, lowerThreshold);
         return this;
+    }
+
+    /**
+     * Control plane only: both thresholds at once, checked as {@code ip_vs_add_dest} checks them (the lower one
+     * may not exceed the upper one).
+     */
+    public RealServer thresholds(final int upperThreshold, final int lowerThreshold)
+    {
+        if (lowerThreshold > upperThreshold)
+        {
+            throw new IllegalArgumentException("lowerThreshold must be <= upperThreshold, lowerThreshold=" +
+                lowerThreshold + ", upperThreshold=" + upperThreshold);
+        }
+        return lowerThreshold(lowerThreshold).upperThreshold(upperThreshold);
     }
 
     public int activeConns()
@@ -204,30 +292,57 @@ public final class RealServer
         return (int)PERSISTENT.getOpaque(this);
     }
 
-    /** Forwarding thread only. */
+    /** Active plus inactive connections, what the thresholds count (IPVS {@code ip_vs_dest_totalconns}). */
+    public int totalConns()
+    {
+        return activeConns() + inactiveConns();
+    }
+
+    /** Forwarding thread only: a connection bound (delta &gt; 0) or unbound (delta &lt; 0) as active. */
     public void addActiveConns(final int delta)
     {
         ACTIVE.setRelease(this, activeConns + delta);
+        applyThresholds(delta);
     }
 
-    /** Forwarding thread only. */
+    /** Forwarding thread only: a connection bound (delta &gt; 0) or unbound (delta &lt; 0) as inactive. */
     public void addInactiveConns(final int delta)
     {
         INACTIVE.setRelease(this, inactiveConns + delta);
+        applyThresholds(delta);
     }
 
-    /** Forwarding thread only. */
+    /** Forwarding thread only: a persistence template bound (delta &gt; 0) or expired (delta &lt; 0). */
     public void addPersistentConns(final int delta)
     {
         PERSISTENT.setRelease(this, persistentConns + delta);
+        applyThresholds(delta);
     }
 
-    /** Resets the counters, e.g. when a test reuses a server; forwarding thread only. */
+    /**
+     * Forwarding thread only: a connection left ESTABLISHED (IPVS moves it from activeconns to inactconns and
+     * checks no threshold, the total being unchanged).
+     */
+    public void activeToInactive()
+    {
+        ACTIVE.setRelease(this, activeConns - 1);
+        INACTIVE.setRelease(this, inactiveConns + 1);
+    }
+
+    /** Forwarding thread only: a connection became ESTABLISHED again; the reverse of {@link #activeToInactive()}. */
+    public void inactiveToActive()
+    {
+        INACTIVE.setRelease(this, inactiveConns - 1);
+        ACTIVE.setRelease(this, activeConns + 1);
+    }
+
+    /** Resets the counters and the overload flag, e.g. when a test reuses a server; forwarding thread only. */
     public void resetConns()
     {
         ACTIVE.setRelease(this, 0);
         INACTIVE.setRelease(this, 0);
         PERSISTENT.setRelease(this, 0);
+        clearOverload();
     }
 
     /**
@@ -239,10 +354,64 @@ public final class RealServer
         return (activeConns() << 8) + inactiveConns();
     }
 
+    private void applyThresholds(final int delta)
+    {
+        if (delta > 0)
+        {
+            // ip_vs_bind_dest
+            final int upper = upperThreshold();
+            if (upper != 0 && totalConns() >= upper)
+            {
+                setOverload();
+            }
+        }
+        else if (delta < 0)
+        {
+            // ip_vs_unbind_dest
+            final int upper = upperThreshold();
+            final int lower = lowerThreshold();
+            final long total = totalConns();
+            if (lower != 0)
+            {
+                if (total < lower)
+                {
+                    clearOverload();
+                }
+            }
+            else if (upper != 0)
+            {
+                if (total * DEFAULT_LOWER_DENOMINATOR < (long)upper * DEFAULT_LOWER_NUMERATOR)
+                {
+                    clearOverload();
+                }
+            }
+            else
+            {
+                clearOverload();
+            }
+        }
+    }
+
+    private void setOverload()
+    {
+        OVERLOAD_EPOCH.setRelease(this, (int)THRESHOLD_EPOCH.getOpaque(this));
+        FORWARDING_FLAGS.setRelease(this, forwardingFlags | FLAG_OVERLOAD);
+    }
+
+    private void clearOverload()
+    {
+        final int old = forwardingFlags;
+        if ((old & FLAG_OVERLOAD) != 0)
+        {
+            FORWARDING_FLAGS.setRelease(this, old & ~FLAG_OVERLOAD);
+        }
+    }
+
     @Override
     public String toString()
     {
         return "RealServer{id=" + id + ", address=" + Ipv4.toString(address) + ", port=" + port +
-            ", weight=" + weight() + ", active=" + activeConns() + ", inactive=" + inactiveConns() + '}';
+            ", weight=" + weight() + ", active=" + activeConns() + ", inactive=" + inactiveConns() +
+            (isOverloaded() ? ", overloaded" : "") + '}';
     }
 }
