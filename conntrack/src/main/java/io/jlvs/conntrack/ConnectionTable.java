@@ -668,6 +668,28 @@ public final class ConnectionTable
         return halfOpenCount;
     }
 
+    /** Diagnostics (tests, control plane): the longest hash chain; scans every bucket. */
+    int longestChain()
+    {
+        int longest = 0;
+        for (final int head : buckets)
+        {
+            int length = 0;
+            for (int handle = head; handle != NO_ENTRY; handle = entries.getInt(handle * LENGTH + HASH_NEXT_OFFSET))
+            {
+                length++;
+            }
+            longest = Math.max(longest, length);
+        }
+        return longest;
+    }
+
+    /** Diagnostics: entries waiting on the expiry wheel. */
+    int scheduledCount()
+    {
+        return wheel.size();
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Internals
 
