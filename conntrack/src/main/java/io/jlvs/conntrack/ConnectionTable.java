@@ -135,6 +135,7 @@ public final class ConnectionTable
     private int halfOpenTail = NO_ENTRY;
     private int halfOpenCount;
 
+    private int lastExpireWork;
     private int size;
     private long refusedFull;
     private long expiredTotal;
@@ -459,6 +460,7 @@ public final class ConnectionTable
         {
             EXPIRED_TOTAL.setOpaque(this, expiredTotal + expired);
         }
+        lastExpireWork = work;
         return expired;
     }
 
@@ -682,6 +684,12 @@ public final class ConnectionTable
             longest = Math.max(longest, length);
         }
         return longest;
+    }
+
+    /** Diagnostics: the units of work the last {@link #expire} call spent. */
+    int lastExpireWork()
+    {
+        return lastExpireWork;
     }
 
     /** Diagnostics: entries waiting on the expiry wheel. */
