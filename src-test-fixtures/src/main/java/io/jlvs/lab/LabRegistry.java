@@ -36,6 +36,7 @@ final class LabRegistry
     private static final int PREFIX_RANDOM_HEX_DIGITS = 6;
     /** Collisions among 16M prefixes are rare; a few tries make one practically impossible. */
     private static final int MAX_CLAIM_ATTEMPTS = 16;
+    private static final char ZOMBIE_STATE = 'Z';
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private LabRegistry()
@@ -155,12 +156,30 @@ final class LabRegistry
             return false;
         }
         final Optional<ProcessHandle> owner = ProcessHandle.of(pid);
-        if (owner.isEmpty() || !owner.get().isAlive())
+        if (owner.isEmpty() || !owner.get().isAlive() || isZombie(pid))
         {
             return false;
         }
         // a recycled pid belongs to a process that started later than the one that wrote the claim
         return fields.length < 2 || fields[1].equals(startTime(owner.get()));
+    }
+
+    /**
+     * A killed process stays a zombie until its parent reaps it, and Java still calls it alive; it owns nothing any
+     * more. {@code /proc/PID/stat} is "pid (comm) STATE ...", comm may hold spaces, so read after the last ')'.
+     */
+    private static boolean isZombie(final long pid)
+    {
+        try
+        {
+            final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            final int end = stat.lastIndexOf(')');
+            return end >= 0 && end + 2 < stat.length() && stat.charAt(end + 2) == ZOMBIE_STATE;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
     }
 
     static Path pidFile(final String prefix)
