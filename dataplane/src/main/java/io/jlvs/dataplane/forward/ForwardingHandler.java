@@ -1,0 +1,501 @@
+package io.jlvs.dataplane.forward;
+
+import com.lmax.disruptor.EventHandler;
+import io.jlvs.arp.ArpResponder;
+import io.jlvs.arp.NeighbourTable;
+import io.jlvs.conntrack.ConnectionListener;
+import io.jlvs.conntrack.ConnectionTable;
+import io.jlvs.conntrack.Timeouts;
+import io.jlvs.dataplane.codec.Checksums;
+import io.jlvs.dataplane.codec.EthernetHeader;
+import io.jlvs.dataplane.codec.FrameParser;
+import io.jlvs.dataplane.codec.Ipv4Header;
+import io.jlvs.dataplane.codec.TcpHeader;
+import io.jlvs.dataplane.codec.UdpHeader;
+import io.jlvs.dataplane.counter.Counter;
+import io.jlvs.dataplane.counter.Counters;
+import io.jlvs.dataplane.pipeline.FrameEvent;
+import io.jlvs.dataplane.service.ForwardingMethod;
+import io.jlvs.dataplane.service.ServiceTable;
+import io.jlvs.dataplane.service.VirtualService;
+import io.jlvs.dataplane.transport.PacketTransport;
+import io.jlvs.dataplane.transport.TransportStatus;
+import io.jlvs.dataplane.transport.VnetHeader;
+import io.jlvs.scheduler.RealServer;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.function.Supplier;
+
+/**
+ * The forwarding thread: where every frame is decided. For each slot of the ring it parses the frame, answers ARP
+ * for the VIPs, finds the virtual service, looks up or schedules the connection, rewrites the frame for its real
+ * server and queues it for TX; on {@code endOfBatch} it flushes TX once. Ticks give it its housekeeping turn:
+ * neighbour probes, gratuitous ARP, connection expiry and control-plane tasks.
+ * <p>
+ * It is the only writer of the connection table, the neighbour cache, the scheduler state, the real servers'
+ * counters and its own counters. Per frame it allocates nothing, locks nothing, logs nothing and throws nothing.
+ */
+public final class ForwardingHandler implements EventHandler<FrameEvent>, NeighbourTable.ProbeSink, ConnectionListener
+{
+    /** Connection-table expiry work per tick: bounded so a tick never stalls forwarding. */
+    private static final int EXPIRY_BUDGET_PER_TICK = 256;
+    private static final int CONTROL_TASKS_PER_TICK = 8;
+    private static final int SCRATCH_SLOTS = 256;
+    private static final int TCP_NEW_CONNECTION_MASK = TcpHeader.FLAG_SYN | TcpHeader.FLAG_RST;
+    private static final int VNET_FLAGS_KEPT_ON_TX = VnetHeader.F_NEEDS_CSUM;
+
+    private final PacketTransport transport;
+    private final Counters counters;
+    private final Supplier<ServiceTable> published;
+    private final ConnectionTable connections;
+    private final NeighbourTable neighbours;
+    private final ArpResponder arp;
+    private final ManyToOneConcurrentArrayQueue<Runnable> controlTasks;
+    private final FrameParser parser = new FrameParser();
+    private final ScratchFrames scratch = new ScratchFrames(SCRATCH_SLOTS);
+    private final long directorMac;
+    private final int directorAddress;
+    private final int mtu;
+    private final boolean transportHasVnet;
+
+    private ServiceTable table = ServiceTable.EMPTY;
+    private boolean announcePending;
+    private boolean tableCheckDue;
+    private long nowNs;
+
+    public ForwardingHandler(
+        final PacketTransport transport,
+        final Counters counters,
+        final Supplier<ServiceTable> published,
+        final int connectionCapacity,
+        final Timeouts timeouts,
+        final NeighbourTable neighbours,
+        final ArpResponder arp,
+        final ManyToOneConcurrentArrayQueue<Runnable> controlTasks)
+    {
+        this.transport = transport;
+        this.counters = counters;
+        this.published = published;
+        // The table reports counter changes back to this handler, which owns the real servers' counters.
+        this.connections = new ConnectionTable(connectionCapacity, timeouts, this);
+        this.neighbours = neighbours;
+        this.arp = arp;
+        this.controlTasks = controlTasks;
+        this.directorMac = transport.macAddress();
+        this.directorAddress = transport.ipv4Address();
+        this.mtu = transport.mtu();
+        this.transportHasVnet = transport.vnetHeader();
+    }
+
+    @Override
+    public void onBatchStart(final long batchSize, final long queueDepth)
+    {
+        // The clock comes with the events, so the table is looked at when the batch's first event is.
+        tableCheckDue = true;
+    }
+
+    @Override
+    public void onEvent(final FrameEvent event, final long sequence, final boolean endOfBatch)
+    {
+        nowNs = event.nowNs();
+        if (tableCheckDue)
+        {
+            tableCheckDue = false;
+            final ServiceTable latest = published.get();
+            if (latest != table)
+            {
+                switchTable(latest);
+            }
+        }
+        if (event.kind() == FrameEvent.KIND_TICK)
+        {
+            onTick();
+        }
+        else
+        {
+            onFrame(event);
+        }
+        if (endOfBatch)
+        {
+            flush();
+        }
+    }
+
+    /** The current table as the forwarding thread sees it; forwarding thread only. */
+    public ServiceTable table()
+    {
+        return table;
+    }
+
+    public ConnectionTable connections()
+    {
+        return connections;
+    }
+
+    public NeighbourTable neighbours()
+    {
+        return neighbours;
+    }
+
+    private void switchTable(final ServiceTable latest)
+    {
+        table = latest;
+        arp.virtualAddresses(latest.virtualAddresses());
+        // The neighbour cache learns the new wanted set on its next poll; re-derive every server's reachability
+        // from it now, so new server objects start out right.
+        neighbours.poll(nowNs, this);
+        for (final RealServer server : latest.serversById())
+        {
+            if (server != null)
+            {
+                server.neighbourReachable(neighbours.lookup(server.address()) != NeighbourTable.NO_MAC);
+            }
+        }
+        announcePending = true;
+    }
+
+    private void onTick()
+    {
+        if (announcePending)
+        {
+            announcePending = false;
+            for (final int vip : table.virtualAddresses())
+            {
+                final int offset = claimScratch();
+                final int length = ArpResponder.writeGratuitousArp(scratch.buffer(), offset + vnetLength(),
+                    directorMac, vip);
+                queueScratch(offset, length);
+                counters.increment(Counter.GRATUITOUS_ARPS);
+            }
+        }
+        neighbours.poll(nowNs, this);
+        connections.expire(nowNs, EXPIRY_BUDGET_PER_TICK);
+        for (int i = 0; i < CONTROL_TASKS_PER_TICK; i++)
+        {
+            final Runnable task = controlTasks.poll();
+            if (task == null)
+            {
+                break;
+            }
+            task.run();
+        }
+    }
+
+    private void onFrame(final FrameEvent event)
+    {
+        final UnsafeBuffer buffer = event.buffer();
+        final int frameOffset = FrameEvent.FRAME_OFFSET;
+        final int frameLength = event.frameLength();
+        final int result = parser.parse(buffer, frameOffset, frameLength);
+        switch (result)
+        {
+            case FrameParser.IPV4:
+                onIpv4(event, buffer, frameOffset, frameLength);
+                break;
+            case FrameParser.ARP:
+                onArp(buffer, frameOffset, frameLength);
+                break;
+            case FrameParser.OTHER_ETHERTYPE:
+                counters.increment(Counter.DROP_NOT_FOR_US);
+                break;
+            case FrameParser.MALFORMED_IP:
+                counters.increment(Counter.DROP_MALFORMED);
+                break;
+            default:
+                counters.increment(Counter.DROP_TRUNCATED);
+                break;
+        }
+    }
+
+    private void onArp(final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
+    {
+        final int offset = claimScratch();
+        final int length = arp.onArpFrame(buffer, frameOffset, frameLength, scratch.buffer(),
+            offset + vnetLength(), nowNs);
+        if (length > 0)
+        {
+            queueScratch(offset, length);
+            counters.increment(Counter.ARP_REPLIES);
+        }
+        else
+        {
+            counters.increment(Counter.DROP_ARP_NOT_FOR_US);
+        }
+    }
+
+    private void onIpv4(
+        final FrameEvent event, final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
+    {
+        final FrameParser p = parser;
+        final int protocol = p.protocol();
+        if (!p.hasPorts())
+        {
+            if (table.isVirtualAddress(p.dstAddr()))
+            {
+                counters.increment(p.isNonFirstFragment() ? Counter.DROP_FRAGMENT :
+                    protocol == Ipv4Header.PROTOCOL_ICMP ? Counter.DROP_ICMP : Counter.DROP_NOT_FOR_US);
+            }
+            else
+            {
+                counters.increment(Counter.DROP_NOT_FOR_US);
+            }
+            return;
+        }
+        final VirtualService service = table.lookup(protocol, p.dstAddr(), p.dstPort());
+        if (service == null)
+        {
+            counters.increment(Counter.DROP_NOT_FOR_US);
+            return;
+        }
+
+        final int tcpFlags = p.tcpFlags();
+        final boolean tcp = protocol == Ipv4Header.PROTOCOL_TCP;
+        final boolean syn = tcp && (tcpFlags & TCP_NEW_CONNECTION_MASK) == TcpHeader.FLAG_SYN;
+        int handle = connections.lookup(protocol, p.srcAddr(), p.srcPort(), p.dstAddr(), p.dstPort());
+        if (handle != ConnectionTable.NO_ENTRY && syn && connections.isReusable(handle))
+        {
+            // IPVS conn_reuse_mode: a new SYN on a closing entry is a new connection; schedule it afresh.
+            connections.remove(handle);
+            handle = ConnectionTable.NO_ENTRY;
+        }
+        if (handle == ConnectionTable.NO_ENTRY)
+        {
+            if (tcp && !syn)
+            {
+                counters.increment(Counter.DROP_NO_CONNECTION);
+                return;
+            }
+            handle = schedule(service, protocol, p.srcAddr(), p.srcPort(), p.dstAddr(), p.dstPort());
+            if (handle == ConnectionTable.NO_ENTRY)
+            {
+                return;
+            }
+            counters.increment(Counter.NEW_CONNECTIONS);
+        }
+        connections.onPacket(handle, tcpFlags, nowNs);
+
+        final RealServer server = table.server(connections.serverId(handle));
+        if (server == null)
+        {
+            counters.increment(Counter.DROP_NO_REAL_SERVER);
+            return;
+        }
+        final long mac = neighbours.lookup(server.address());
+        if (mac == NeighbourTable.NO_MAC)
+        {
+            counters.increment(Counter.DROP_NO_NEIGHBOUR);
+            return;
+        }
+        if (!fitsOnTheWire(event, buffer, frameLength))
+        {
+            counters.increment(Counter.DROP_OVERSIZE);
+            return;
+        }
+        if (!event.hasVnetHeader() && (event.status() & TransportStatus.CSUM_NOT_READY) != 0)
+        {
+            completeChecksum(buffer, protocol);
+        }
+        DirectRouting.rewrite(buffer, frameOffset, mac, directorMac);
+        queueEvent(event, buffer, frameLength);
+    }
+
+    /**
+     * Picks the real server for a new connection (through its persistence template when the service is
+     * persistent) and enters the connection; NO_ENTRY after counting the reason when it cannot.
+     */
+    private int schedule(
+        final VirtualService service, final int protocol,
+        final int clientAddr, final int clientPort, final int vaddr, final int vport)
+    {
+        int template = ConnectionTable.NO_ENTRY;
+        RealServer server = null;
+        if (service.isPersistent())
+        {
+            final int clientNet = clientAddr & service.persistenceNetmask();
+            template = connections.lookupTemplate(protocol, clientNet, service.templateAddress(), service.templatePort());
+            if (template != ConnectionTable.NO_ENTRY)
+            {
+                final RealServer bound = table.server(connections.serverId(template));
+                // IPVS ip_vs_check_template: a template whose server went away is invalidated; a quiesced (weight 0)
+                // server keeps its persistent clients.
+                if (bound != null && bound.isAvailable())
+                {
+                    server = bound;
+                    connections.touchTemplate(template, nowNs);
+                }
+                else
+                {
+                    connections.invalidateTemplate(template);
+                    template = ConnectionTable.NO_ENTRY;
+                }
+            }
+            if (server == null)
+            {
+                server = service.scheduler().select(protocol, clientAddr, clientPort, vaddr, vport);
+                if (server == null)
+                {
+                    counters.increment(Counter.DROP_NO_REAL_SERVER);
+                    return ConnectionTable.NO_ENTRY;
+                }
+                template = connections.insertTemplate(protocol, clientNet, service.templateAddress(),
+                    service.templatePort(), server.id(), service.persistenceTimeoutNs(), nowNs);
+                if (template == ConnectionTable.NO_ENTRY)
+                {
+                    counters.increment(Counter.DROP_TABLE_FULL);
+                    return ConnectionTable.NO_ENTRY;
+                }
+            }
+        }
+        else
+        {
+            server = service.scheduler().select(protocol, clientAddr, clientPort, vaddr, vport);
+            if (server == null)
+            {
+                counters.increment(Counter.DROP_NO_REAL_SERVER);
+                return ConnectionTable.NO_ENTRY;
+            }
+        }
+        final int handle = connections.insert(protocol, clientAddr, clientPort, vaddr, vport, server.id(), template, nowNs);
+        if (handle == ConnectionTable.NO_ENTRY)
+        {
+            counters.increment(Counter.DROP_TABLE_FULL);
+        }
+        return handle;
+    }
+
+    /** A frame above the MTU may leave only as a GSO super-frame that the kernel segments on the way out. */
+    private boolean fitsOnTheWire(final FrameEvent event, final UnsafeBuffer buffer, final int frameLength)
+    {
+        if (frameLength - EthernetHeader.LENGTH <= mtu)
+        {
+            return true;
+        }
+        return event.hasVnetHeader() &&
+            (buffer.getByte(FrameEvent.VNET_OFFSET + VnetHeader.GSO_TYPE_OFFSET) & ~VnetHeader.GSO_ECN) !=
+            VnetHeader.GSO_NONE;
+    }
+
+    /**
+     * veth and virtio hand frames over with only the pseudo-header sum in the transport checksum; without a
+     * virtio-net header to pass that on, finish it here so the frame leaves correct.
+     */
+    private void completeChecksum(final UnsafeBuffer buffer, final int protocol)
+    {
+        final int l4 = parser.l4Offset();
+        final int field = l4 + (protocol == Ipv4Header.PROTOCOL_TCP ? TcpHeader.CHECKSUM_OFFSET : UdpHeader.CHECKSUM_OFFSET);
+        Checksums.completePartial(buffer, l4, field, parser.l3Offset() + parser.ipTotalLength());
+        counters.increment(Counter.CHECKSUMS_COMPLETED);
+    }
+
+    private void queueEvent(final FrameEvent event, final UnsafeBuffer buffer, final int frameLength)
+    {
+        final long slotAddress = buffer.addressOffset();
+        final boolean ok;
+        if (transportHasVnet)
+        {
+            if (event.hasVnetHeader())
+            {
+                // DATA_VALID describes what the receiving side verified; it has no meaning on transmit.
+                final int flagsOffset = FrameEvent.VNET_OFFSET + VnetHeader.FLAGS_OFFSET;
+                buffer.putByte(flagsOffset, (byte)(buffer.getByte(flagsOffset) & VNET_FLAGS_KEPT_ON_TX));
+            }
+            else
+            {
+                buffer.setMemory(FrameEvent.VNET_OFFSET, VnetHeader.LENGTH, (byte)0);
+            }
+            ok = queue(slotAddress + FrameEvent.VNET_OFFSET, VnetHeader.LENGTH + frameLength);
+        }
+        else
+        {
+            ok = queue(slotAddress + FrameEvent.FRAME_OFFSET, frameLength);
+        }
+        if (ok)
+        {
+            counters.increment(Counter.FORWARDED);
+            counters.add(Counter.FORWARDED_BYTES, frameLength);
+        }
+    }
+
+    private boolean queue(final long address, final int length)
+    {
+        if (transport.queue(address, length))
+        {
+            return true;
+        }
+        flushTransport();
+        if (transport.queue(address, length))
+        {
+            return true;
+        }
+        counters.increment(Counter.DROP_TX_FULL);
+        return false;
+    }
+
+    private int vnetLength()
+    {
+        return transportHasVnet ? VnetHeader.LENGTH : 0;
+    }
+
+    /** A zeroed scratch slot (its first bytes are the zero virtio-net header when the transport wants one). */
+    private int claimScratch()
+    {
+        if (scratch.isFull())
+        {
+            flush();
+        }
+        return scratch.claim();
+    }
+
+    private void queueScratch(final int offset, final int frameLength)
+    {
+        queue(scratch.buffer().addressOffset() + offset, vnetLength() + frameLength);
+    }
+
+    private void flushTransport()
+    {
+        transport.flush();
+        counters.increment(Counter.TX_FLUSHES);
+    }
+
+    private void flush()
+    {
+        flushTransport();
+        scratch.reset();
+    }
+
+    @Override
+    public void probe(final int targetAddress, final long dstMac)
+    {
+        final int offset = claimScratch();
+        final int length = ArpResponder.writeRequest(scratch.buffer(), offset + vnetLength(), directorMac,
+            directorAddress, targetAddress, dstMac);
+        queueScratch(offset, length);
+        counters.increment(Counter.ARP_REQUESTS);
+    }
+
+    @Override
+    public void reachabilityChanged(final int address, final boolean reachable)
+    {
+        for (final RealServer server : table.serversById())
+        {
+            if (server != null && server.address() == address)
+            {
+                server.neighbourReachable(reachable);
+            }
+        }
+    }
+
+    @Override
+    public void onCountersChanged(
+        final int serverId, final int activeDelta, final int inactiveDelta, final int persistentDelta)
+    {
+        final RealServer server = table.server(serverId);
+        if (server != null)
+        {
+            server.addActiveConns(activeDelta);
+            server.addInactiveConns(inactiveDelta);
+            server.addPersistentConns(persistentDelta);
+        }
+    }
+}

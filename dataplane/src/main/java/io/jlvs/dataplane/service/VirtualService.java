@@ -1,0 +1,115 @@
+package io.jlvs.dataplane.service;
+
+import io.jlvs.scheduler.RealServer;
+import io.jlvs.scheduler.Scheduler;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A virtual service as the forwarding thread uses it: its scheduler instance (which owns the scheduling state),
+ * its real servers and its persistence settings. Built by {@link ServiceTableBuilder}; immutable except for the
+ * scheduler's internal state, which only the forwarding thread touches.
+ */
+public final class VirtualService
+{
+    private final VirtualServiceSpec spec;
+    private final Scheduler scheduler;
+    private final RealServer[] servers;
+    private final ForwardingMethod[] methods;
+    private final long persistenceTimeoutNs;
+    private final int persistenceNetmask;
+    private final int templateAddress;
+    private final int templatePort;
+
+    VirtualService(
+        final VirtualServiceSpec spec,
+        final Scheduler scheduler,
+        final RealServer[] servers,
+        final ForwardingMethod[] methods)
+    {
+        this.spec = spec;
+        this.scheduler = scheduler;
+        this.servers = servers;
+        this.methods = methods;
+        this.persistenceTimeoutNs = TimeUnit.SECONDS.toNanos(spec.persistenceTimeoutSeconds());
+        this.persistenceNetmask = spec.persistenceNetmask();
+        final VirtualAddress first = spec.addresses().get(0);
+        // A multi-address (group/fwmark) service persists across all its addresses, as a fwmark template does:
+        // key its templates on the first address and port 0.
+        this.templateAddress = first.address();
+        this.templatePort = spec.addresses().size() > 1 ? 0 : first.port();
+    }
+
+    public VirtualServiceSpec spec()
+    {
+        return spec;
+    }
+
+    public int protocol()
+    {
+        return spec.protocol();
+    }
+
+    public Scheduler scheduler()
+    {
+        return scheduler;
+    }
+
+    /** The service's real servers in configuration order; do not modify. */
+    public RealServer[] servers()
+    {
+        return servers;
+    }
+
+    /** The forwarding method of {@code servers()[index]}. */
+    public ForwardingMethod method(final int index)
+    {
+        return methods[index];
+    }
+
+    /** The forwarding method of a server of this service, looked up by identity; ROUTE if not found. */
+    public ForwardingMethod methodOf(final RealServer server)
+    {
+        for (int i = 0; i < servers.length; i++)
+        {
+            if (servers[i] == server)
+            {
+                return methods[i];
+            }
+        }
+        return ForwardingMethod.ROUTE;
+    }
+
+    public boolean isPersistent()
+    {
+        return persistenceTimeoutNs > 0;
+    }
+
+    public long persistenceTimeoutNs()
+    {
+        return persistenceTimeoutNs;
+    }
+
+    public int persistenceNetmask()
+    {
+        return persistenceNetmask;
+    }
+
+    /** The virtual address persistence templates of this service are keyed on. */
+    public int templateAddress()
+    {
+        return templateAddress;
+    }
+
+    /** The virtual port persistence templates of this service are keyed on (0: all ports / all addresses). */
+    public int templatePort()
+    {
+        return templatePort;
+    }
+
+    @Override
+    public String toString()
+    {
+        return spec.toString();
+    }
+}
