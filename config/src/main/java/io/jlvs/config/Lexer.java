@@ -49,12 +49,20 @@ final class Lexer
         return lexer.tokens;
     }
 
-    /** Where the text ends, as a 1-based line and the column just after its last character. */
+    /**
+     * Where the text ends: the 1-based line and the column just after the last character that is not a line end, so
+     * that "found end of file" points at the last line an editor shows.
+     */
     static int[] endOf(final String text)
     {
+        int end = text.length();
+        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r'))
+        {
+            end--;
+        }
         int endLine = 1;
         int lastLineStart = 0;
-        for (int i = 0; i < text.length(); i++)
+        for (int i = 0; i < end; i++)
         {
             if (text.charAt(i) == '\n')
             {
@@ -62,7 +70,7 @@ final class Lexer
                 lastLineStart = i + 1;
             }
         }
-        return new int[] {endLine, text.length() - lastLineStart + 1};
+        return new int[] {endLine, end - lastLineStart + 1};
     }
 
     private void run()

@@ -118,7 +118,8 @@ final class SourceReader
         {
             if (including.contains(identity(file)))
             {
-                throw pattern.error("expected no include cycle, found " + file + " included again while it is read");
+                throw pattern.error("expected no include cycle, found " + file.normalize() +
+                    " included again while it is read");
             }
             final byte[] bytes;
             try
@@ -127,9 +128,12 @@ final class SourceReader
             }
             catch (final IOException ex)
             {
-                throw pattern.error("expected a readable file, found " + file + " (" + describe(ex) + ")");
+                throw pattern.error("expected a readable file, found " + file.normalize() + " (" + describe(ex) +
+                    ")");
             }
-            into.addAll(readText(decode(bytes), file, file.toString()));
+            // Named by the normalized path (no "conf.d/../"), read by the path as written, which is what
+            // keepalived opens when a directory on the way is a symbolic link.
+            into.addAll(readText(decode(bytes), file, file.normalize().toString()));
         }
     }
 
