@@ -1,0 +1,268 @@
+package io.jlvs.cli;
+
+import io.jlvs.cli.listing.DirectorSnapshot;
+import io.jlvs.cli.listing.IpvsadmFormat;
+import io.jlvs.cli.listing.ListView;
+import io.jlvs.dataplane.Director;
+import io.jlvs.dataplane.DirectorOptions;
+import io.jlvs.dataplane.service.RealServerSpec;
+import io.jlvs.dataplane.service.VirtualServiceSpec;
+import io.jlvs.dataplane.transport.PacketTransport;
+import io.jlvs.lab.Lab;
+import io.jlvs.lab.LabAddresses;
+import io.jlvs.lab.LabRequirements;
+import io.jlvs.lab.LabSpec;
+import io.jlvs.lab.NetworkNamespace;
+import io.jlvs.scheduler.RealServer;
+import io.jlvs.scheduler.Schedulers;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code jlvs demo}: builds the namespace lab (a client, a director, N real servers on one bridge), runs a director in
+ * this process on the lab's director interface, sends real HTTP requests through the VIP, shows how they were spread,
+ * and tears everything down. Needs root and iproute2, nothing else.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Build a namespace lab, forward real HTTP requests through the VIP to its real servers, show the split, " +
+            "clean up. Needs root and iproute2."})
+final class DemoCommand implements Callable<Integer>
+{
+    /** ARP resolution of the real servers takes a few milliseconds; this only bounds a lab that is broken. */
+    private static final long NEIGHBOUR_TIMEOUT_MS = 5_000;
+    private static final long NEIGHBOUR_POLL_MS = 10;
+    /** The whole request phase stops after this long, whatever happened (each request also times out on its own). */
+    private static final long REQUESTS_DEADLINE_MS = 60_000;
+    private static final long SNAPSHOT_TIMEOUT_MS = 5_000;
+    private static final int MAX_REQUESTS = 10_000;
+    private static final double PERCENT = 100.0;
+    private static final String FAILED = "(failed)";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--requests", paramLabel = "N", defaultValue = "60",
+        description = "HTTP requests to send, each on a new TCP connection (default: ${DEFAULT-VALUE}).")
+    private int requests;
+
+    @Option(names = "--scheduler", paramLabel = "NAME", defaultValue = "wrr",
+        description = "IPVS scheduler of the demo service (default: ${DEFAULT-VALUE}).")
+    private String scheduler;
+
+    @Option(names = "--weights", paramLabel = "W1,W2,...", split = ",", defaultValue = "3,2,1",
+        description = "One weight per real server; their number is the number of real servers " +
+            "(default: ${DEFAULT-VALUE}).")
+    private List<Integer> weights;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        checkArguments();
+        final Optional<String> unavailable = LabRequirements.unavailableReason();
+        if (unavailable.isPresent())
+        {
+            err.println("jlvs: demo: " + unavailable.get() + ". The demo builds network namespaces, veth pairs and " +
+                "a bridge, so run it as root: sudo bin/jlvs demo");
+            return ExitCodes.USAGE;
+        }
+
+        out.println("jlvs demo: building a lab with " + weights.size() + " real servers...");
+        out.flush();
+        try (Lab lab = Lab.start(LabSpec.builder().realServerCount(weights.size()).withProbe(false).build()))
+        {
+            final PacketTransport transport = NetworkNamespace.call(lab.directorNamespace(),
+                () -> Transports.open(Transports.Kind.afpacket, lab.directorInterface()));
+            try (Director director = new Director(transport, DirectorOptions.defaults()))
+            {
+                director.apply(List.of(service(lab)));
+                director.start();
+                out.println("jlvs demo: director on " + lab.directorNamespace() + "/" + lab.directorInterface() +
+                    ", VIP " + LabAddresses.formatIpv4(lab.vip()) + ":" + Lab.HTTP_PORT + ", " + scheduler +
+                    ", weights " + joined(weights));
+                out.flush();
+                if (!awaitNeighbours(director))
+                {
+                    err.println("jlvs: demo: the director could not resolve every real server's MAC within " +
+                        NEIGHBOUR_TIMEOUT_MS + " ms; sending anyway");
+                }
+                final Map<String, Integer> answers = sendRequests(lab);
+                printSplit(out, lab, answers);
+                out.println();
+                out.print(IpvsadmFormat.services(
+                    DirectorSnapshot.take(director, false, SNAPSHOT_TIMEOUT_MS), ListView.SERVICES, false));
+                out.flush();
+                if (director.failure() != null)
+                {
+                    err.println("jlvs: demo: dataplane error: " + director.failure());
+                    return ExitCodes.FAILURE;
+                }
+                return answers.getOrDefault(FAILED, 0) == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+            }
+        }
+        finally
+        {
+            out.println("jlvs demo: lab torn down");
+            out.flush();
+        }
+    }
+
+    private void checkArguments()
+    {
+        if (requests < 1 || requests > MAX_REQUESTS)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--requests must be 1.." + MAX_REQUESTS + ", requests=" + requests);
+        }
+        if (weights.isEmpty() || weights.size() > LabAddresses.MAX_REAL_SERVERS)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--weights needs 1.." + LabAddresses.MAX_REAL_SERVERS + " weights, weights=" + joined(weights));
+        }
+        for (final int weight : weights)
+        {
+            if (weight < 0)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "weights must be >= 0, weights=" + joined(weights));
+            }
+        }
+        if (!Schedulers.exists(scheduler))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "unknown scheduler '" + scheduler + "', known: " + Schedulers.names());
+        }
+    }
+
+    private VirtualServiceSpec service(final Lab lab)
+    {
+        final List<RealServerSpec> servers = new ArrayList<>();
+        for (int n = 1; n <= weights.size(); n++)
+        {
+            servers.add(RealServerSpec.route(lab.realServerAddress(n), Lab.HTTP_PORT, weights.get(n - 1)));
+        }
+        return VirtualServiceSpec.of(VirtualServiceSpec.TCP, lab.vip(), Lab.HTTP_PORT, scheduler, servers);
+    }
+
+    /** Waits, bounded, until the director has every real server's MAC (it ARPs for them once the service is in). */
+    private static boolean awaitNeighbours(final Director director) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NEIGHBOUR_TIMEOUT_MS);
+        while (System.nanoTime() - deadline < 0)
+        {
+            boolean all = true;
+            for (final RealServer server : director.table().serversById())
+            {
+                all &= server == null || server.isNeighbourReachable();
+            }
+            if (all)
+            {
+                return true;
+            }
+            Thread.sleep(NEIGHBOUR_POLL_MS);
+        }
+        return false;
+    }
+
+    /** One GET per new TCP connection from the client to the VIP; answers counted by the real server's name. */
+    private Map<String, Integer> sendRequests(final Lab lab)
+    {
+        final Map<String, Integer> answers = new LinkedHashMap<>();
+        for (int n = 1; n <= weights.size(); n++)
+        {
+            answers.put(lab.realServerName(n), 0);
+        }
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUESTS_DEADLINE_MS);
+        for (int i = 0; i < requests; i++)
+        {
+            if (System.nanoTime() - deadline >= 0)
+            {
+                answers.merge(FAILED, requests - i, Integer::sum);
+                break;
+            }
+            String name;
+            try
+            {
+                name = lab.httpGet("/").trim();
+            }
+            catch (final IOException ex)
+            {
+                name = FAILED;
+            }
+            answers.merge(name, 1, Integer::sum);
+        }
+        return answers;
+    }
+
+    private void printSplit(final PrintWriter out, final Lab lab, final Map<String, Integer> answers)
+    {
+        int totalWeight = 0;
+        for (final int weight : weights)
+        {
+            totalWeight += weight;
+        }
+        out.println();
+        out.println(requests + " HTTP requests from " + LabAddresses.formatIpv4(lab.clientAddress()) + " to " +
+            LabAddresses.formatIpv4(lab.vip()) + ":" + Lab.HTTP_PORT + ", each on a new TCP connection:");
+        out.println(String.format(Locale.ROOT, "  %-6s %-15s %6s %8s %7s %9s",
+            "server", "address", "weight", "requests", "share", "of weight"));
+        for (int n = 1; n <= weights.size(); n++)
+        {
+            final String name = lab.realServerName(n);
+            final int count = answers.getOrDefault(name, 0);
+            final double weightShare = totalWeight == 0 ? 0 : PERCENT * weights.get(n - 1) / totalWeight;
+            out.println(String.format(Locale.ROOT, "  %-6s %-15s %6d %8d %6.1f%% %8.1f%%", name,
+                LabAddresses.formatIpv4(lab.realServerAddress(n)), weights.get(n - 1), count,
+                PERCENT * count / requests, weightShare));
+        }
+        for (final Map.Entry<String, Integer> entry : answers.entrySet())
+        {
+            if (isServerName(lab, entry.getKey()))
+            {
+                continue;
+            }
+            out.println(String.format(Locale.ROOT, "  %-22s %15d %6.1f%%", entry.getKey(), entry.getValue(),
+                PERCENT * entry.getValue() / requests));
+        }
+    }
+
+    private static boolean isServerName(final Lab lab, final String name)
+    {
+        for (int n = 1; n <= lab.realServerCount(); n++)
+        {
+            if (lab.realServerName(n).equals(name))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String joined(final List<Integer> values)
+    {
+        final List<String> text = new ArrayList<>(values.size());
+        for (final Integer value : values)
+        {
+            text.add(String.valueOf(value));
+        }
+        return String.join(",", text);
+    }
+}

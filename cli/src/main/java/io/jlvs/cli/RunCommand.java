@@ -1,0 +1,323 @@
+package io.jlvs.cli;
+
+import io.jlvs.cli.control.ControlServer;
+import io.jlvs.cli.control.DirectorControl;
+import io.jlvs.config.ConfigException;
+import io.jlvs.config.ConfigWarning;
+import io.jlvs.config.DirectorConfig;
+import io.jlvs.config.KeepalivedConfig;
+import io.jlvs.dataplane.Director;
+import io.jlvs.dataplane.DirectorOptions;
+import io.jlvs.dataplane.service.VirtualServiceSpec;
+import io.jlvs.dataplane.transport.PacketTransport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code jlvs run}: reads a keepalived.conf, starts a director on one interface, serves the control socket, reloads
+ * on SIGHUP and stops cleanly on SIGTERM/SIGINT.
+ * <p>
+ * Nothing starts unless the whole configuration is valid: it is parsed and checked before the interface is opened.
+ * A reload that fails keeps the running configuration.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Run a director: serve the virtual services of a keepalived.conf on one interface.",
+        "SIGHUP reloads the file (on error the running configuration stays); SIGTERM and SIGINT stop."})
+final class RunCommand implements Callable<Integer>
+{
+    /** How long a control request waits for the forwarding thread (it answers at its next tick, about 1 ms). */
+    private static final long FORWARDING_TIMEOUT_MS = 5_000;
+    /** How often the waiting main thread looks for a dataplane failure to report. */
+    private static final long FAILURE_POLL_MS = 1_000;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE",
+        description = "keepalived.conf to serve (virtual_server sections; include is followed).")
+    private Path config;
+
+    @Option(names = "--interface", required = true, paramLabel = "IF",
+        description = "The director interface: where the VIPs are answered and frames forwarded.")
+    private String interfaceName;
+
+    @Option(names = "--control", paramLabel = "PATH", defaultValue = Main.DEFAULT_CONTROL_PATH,
+        description = "Unix socket for 'jlvs list' and reload requests, mode 0600 (default: ${DEFAULT-VALUE}).")
+    private Path control;
+
+    @Option(names = "--io", paramLabel = "afpacket|pcap", defaultValue = "afpacket",
+        description = "Packet I/O: afpacket (Linux TPACKET_V3 ring, default) or pcap (portable, slower).")
+    private Transports.Kind io;
+
+    @Option(names = "--ring-size", paramLabel = "N", defaultValue = "" + DirectorOptions.DEFAULT_RING_SIZE,
+        description = "Slots of the capture-to-forwarding ring, a power of two (default: ${DEFAULT-VALUE}).")
+    private int ringSize;
+
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "" + DirectorOptions.DEFAULT_CONNECTION_CAPACITY,
+        description = "Capacity of the connection table, templates included (default: ${DEFAULT-VALUE}).")
+    private int connections;
+
+    @Option(names = "--wait", paramLabel = "busy|yield|sleep|block", defaultValue = "sleep",
+        description = "How the forwarding thread waits for frames: sleep (default), yield, busy (lowest latency, " +
+            "burns a core), block.")
+    private WaitStrategy waitStrategy;
+
+    /** The forwarding thread's wait strategies, as {@link DirectorOptions#waitStrategy()} names them. */
+    enum WaitStrategy
+    {
+        busy, yield, sleep, block
+    }
+
+    private Director director;
+
+    @Override
+    public Integer call() throws InterruptedException
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+
+        final List<VirtualServiceSpec> specs;
+        final DirectorOptions options;
+        try
+        {
+            specs = load(err);
+            options = DirectorOptions.defaults()
+                .withRingSize(ringSize)
+                .withConnectionCapacity(connections)
+                .withWaitStrategy(waitStrategy.name());
+        }
+        catch (final ConfigException ex)
+        {
+            err.println("jlvs: " + ex.getMessage());
+            return ExitCodes.USAGE;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("jlvs: " + ex.getMessage());
+            return ExitCodes.USAGE;
+        }
+
+        final PacketTransport transport;
+        try
+        {
+            transport = Transports.open(io, interfaceName);
+        }
+        catch (final IOException | RuntimeException | LinkageError ex)
+        {
+            err.println("jlvs: cannot open interface " + interfaceName + " with " + io + ": " + describe(ex));
+            return ExitCodes.FAILURE;
+        }
+
+        final Running running;
+        try
+        {
+            director = new Director(transport, options);
+        }
+        catch (final RuntimeException ex)
+        {
+            transport.close();
+            throw ex;
+        }
+        try
+        {
+            director.apply(specs);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            director.close();
+            err.println("jlvs: " + config + ": " + ex.getMessage());
+            return ExitCodes.USAGE;
+        }
+        try
+        {
+            running = new Running(director, ControlServer.start(control,
+                new DirectorControl(director, this::reloadOnRequest, FORWARDING_TIMEOUT_MS)));
+        }
+        catch (final IOException ex)
+        {
+            director.close();
+            err.println("jlvs: control socket: " + ex.getMessage());
+            return ExitCodes.FAILURE;
+        }
+
+        final CountDownLatch stop = new CountDownLatch(1);
+        final Thread shutdownHook = new Thread(running::close, "jlvs-shutdown");
+        // The net for every way the JVM may end without our handlers (-Xrs, an ignored SIGINT, System.exit).
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try
+        {
+            director.start();
+            Signals.handle("TERM", stop::countDown);
+            Signals.handle("INT", stop::countDown);
+            Signals.handle("HUP", () -> reloadOnSignal(out, err));
+            out.println("jlvs: " + describe(specs) + " on " + interfaceName + " (" + io + "), control socket " +
+                running.control.path());
+            out.flush();
+            awaitStop(stop, err);
+        }
+        finally
+        {
+            running.close();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // The JVM is already running the hook; it found everything closed.
+            }
+        }
+        out.println("jlvs: stopped");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private void awaitStop(final CountDownLatch stop, final PrintWriter err) throws InterruptedException
+    {
+        boolean failureReported = false;
+        while (!stop.await(FAILURE_POLL_MS, TimeUnit.MILLISECONDS))
+        {
+            final Throwable failure = director.failure();
+            if (failure != null && !failureReported)
+            {
+                failureReported = true;
+                err.println("jlvs: dataplane error (forwarding goes on): " + describe(failure));
+                err.flush();
+            }
+        }
+    }
+
+    /** Parses the file, prints its warnings and what is ignored, maps and checks it. */
+    private List<VirtualServiceSpec> load(final PrintWriter err) throws ConfigException
+    {
+        final DirectorConfig parsed = KeepalivedConfig.parse(config);
+        for (final ConfigWarning warning : parsed.warnings())
+        {
+            err.println("jlvs: warning: " + warning);
+        }
+        final ConfigMapper.Mapping mapping = ConfigMapper.map(parsed);
+        for (final String note : mapping.notes())
+        {
+            err.println("jlvs: warning: " + note);
+        }
+        err.flush();
+        return mapping.specs();
+    }
+
+    /**
+     * Re-reads the file and applies it whole; on any error the running configuration stays.
+     *
+     * @throws IllegalArgumentException naming the error, for the control socket to pass on.
+     */
+    private synchronized String reload(final PrintWriter err)
+    {
+        try
+        {
+            final List<VirtualServiceSpec> specs = load(err);
+            director.apply(specs);
+            return "reloaded " + config + ": " + describe(specs);
+        }
+        catch (final ConfigException ex)
+        {
+            throw new IllegalArgumentException(ex.getMessage(), ex);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(config + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private String reloadOnRequest()
+    {
+        final PrintWriter err = spec.commandLine().getErr();
+        try
+        {
+            final String result = reload(err);
+            spec.commandLine().getOut().println("jlvs: " + result + " (control socket)");
+            spec.commandLine().getOut().flush();
+            return result;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("jlvs: reload failed, the running configuration stays: " + ex.getMessage());
+            err.flush();
+            throw ex;
+        }
+    }
+
+    private void reloadOnSignal(final PrintWriter out, final PrintWriter err)
+    {
+        try
+        {
+            out.println("jlvs: " + reload(err) + " (SIGHUP)");
+            out.flush();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("jlvs: reload failed, the running configuration stays: " + ex.getMessage());
+            err.flush();
+        }
+    }
+
+    /** {@code running 2 virtual services with 5 real servers}. */
+    static String describe(final List<VirtualServiceSpec> specs)
+    {
+        int servers = 0;
+        for (final VirtualServiceSpec service : specs)
+        {
+            servers += service.realServers().size();
+        }
+        return "running " + specs.size() + (specs.size() == 1 ? " virtual service" : " virtual services") +
+            " with " + servers + (servers == 1 ? " real server" : " real servers");
+    }
+
+    private static String describe(final Throwable ex)
+    {
+        return ex.getMessage() != null ? ex.getMessage() : ex.toString();
+    }
+
+    /** What a running director holds open; closed once, by whoever stops first (main thread or shutdown hook). */
+    private static final class Running implements AutoCloseable
+    {
+        private final Director director;
+        private final ControlServer control;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Running(final Director director, final ControlServer control)
+        {
+            this.director = director;
+            this.control = control;
+        }
+
+        @Override
+        public void close()
+        {
+            if (!closed.compareAndSet(false, true))
+            {
+                return;
+            }
+            try
+            {
+                control.close();
+            }
+            finally
+            {
+                director.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.jlvs.cli.listing;
+
+import io.jlvs.conntrack.ConnectionState;
+import io.jlvs.conntrack.ConnectionTable;
+import io.jlvs.conntrack.Timeouts;
+import io.jlvs.dataplane.Director;
+import io.jlvs.dataplane.counter.Counter;
+import io.jlvs.dataplane.counter.Counters;
+import io.jlvs.dataplane.service.ServiceTable;
+import io.jlvs.dataplane.service.VirtualAddress;
+import io.jlvs.dataplane.service.VirtualService;
+import io.jlvs.dataplane.service.VirtualServiceSpec;
+import io.jlvs.dataplane.transport.TransportCounter;
+import io.jlvs.dataplane.transport.TransportCounters;
+import io.jlvs.scheduler.RealServer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Takes a {@link Listing} from a running {@link Director}, on the calling (control) thread.
+ * <p>
+ * Services, weights and connection counts come from the table the control plane last published and from the real
+ * servers' single-writer counters, which any thread may read. The connection table belongs to the forwarding
+ * thread, so it is read there, as a task through {@link Director#onForwardingThread}, and waited for with a timeout.
+ */
+public final class DirectorSnapshot
+{
+    private DirectorSnapshot()
+    {
+    }
+
+    /**
+     * @param withConnections  also read the connection table (costs the forwarding thread one pass over it).
+     * @param timeoutMs        how long to wait for the forwarding thread to answer.
+     * @throws TimeoutException when the forwarding thread did not answer in time (it is stopped or overloaded).
+     */
+    public static Listing take(final Director director, final boolean withConnections, final long timeoutMs)
+        throws TimeoutException, InterruptedException
+    {
+        final ServiceTable table = director.table();
+        final Timeouts timeouts = director.options().timeouts();
+        final List<ConnectionRow> connections = withConnections ?
+            connections(director, timeoutMs) : List.of();
+        return new Listing(
+            director.options().connectionCapacity(),
+            director.transport().interfaceName(),
+            services(table),
+            timeouts.tcpSeconds(),
+            timeouts.tcpFinSeconds(),
+            timeouts.udpSeconds(),
+            connections,
+            counters(director.counters()),
+            transportCounters(director.transport().counters()));
+    }
+
+    /** One row per VIP:port of each service (one per fwmark service), with its servers. */
+    static List<ServiceRow> services(final ServiceTable table)
+    {
+        final List<ServiceRow> rows = new ArrayList<>();
+        for (final VirtualService service : table.services())
+        {
+            final VirtualServiceSpec spec = service.spec();
+            final List<ServerRow> servers = servers(service);
+            Stats total = Stats.ZERO;
+            for (final ServerRow server : servers)
+            {
+                total = total.plus(server.stats());
+            }
+            if (spec.fwmark() != 0)
+            {
+                final VirtualAddress first = spec.addresses().get(0);
+                rows.add(row(spec, first, total, servers));
+                continue;
+            }
+            for (final VirtualAddress address : spec.addresses())
+            {
+                rows.add(row(spec, address, total, servers));
+            }
+        }
+        return rows;
+    }
+
+    private static ServiceRow row(
+        final VirtualServiceSpec spec, final VirtualAddress address, final Stats total, final List<ServerRow> servers)
+    {
+        return new ServiceRow(spec.protocol(), spec.fwmark(), address.address(), address.port(), spec.scheduler(),
+            spec.schedulerFlags().bits(), spec.persistenceTimeoutSeconds(), spec.persistenceNetmask(), false, total,
+            servers);
+    }
+
+    private static List<ServerRow> servers(final VirtualService service)
+    {
+        final RealServer[] servers = service.servers();
+        final List<ServerRow> rows = new ArrayList<>(servers.length);
+        for (int i = 0; i < servers.length; i++)
+        {
+            final RealServer server = servers[i];
+            // The dataplane keeps no per-server packet or byte totals yet: --stats shows zeros for them.
+            rows.add(new ServerRow(server.address(), server.port(), service.method(i).label(), server.weight(),
+                server.activeConns(), server.inactiveConns(), server.persistentConns(), server.upperThreshold(),
+                server.lowerThreshold(), Stats.ZERO));
+        }
+        return rows;
+    }
+
+    private static List<ConnectionRow> connections(final Director director, final long timeoutMs)
+        throws TimeoutException, InterruptedException
+    {
+        try
+        {
+            return director.onForwardingThread(handler ->
+            {
+                final ServiceTable table = handler.table();
+                final ConnectionTable connections = handler.connections();
+                final List<ConnectionRow> rows = new ArrayList<>(connections.size());
+                connections.forEach(
+                    (protocol, clientAddr, clientPort, vaddr, vport, serverId, state, template, expiresInNs) ->
+                    {
+                        final RealServer server = table.server(serverId);
+                        final int destinationAddress = server != null ? server.address() : 0;
+                        // IPVS connects to the virtual port when the destination has none (DR/TUN port 0).
+                        final int destinationPort = server != null && server.port() != 0 ? server.port() : vport;
+                        rows.add(new ConnectionRow(protocol, TimeUnit.NANOSECONDS.toSeconds(expiresInNs),
+                            ConnectionState.name(state), clientAddr, clientPort, vaddr, vport,
+                            destinationAddress, destinationPort));
+                    }, System.nanoTime());
+                return rows;
+            }).get(timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new IllegalStateException("reading the connection table failed: " + ex.getCause(), ex.getCause());
+        }
+    }
+
+    private static List<CounterRow> counters(final Counters counters)
+    {
+        final List<CounterRow> rows = new ArrayList<>();
+        for (final Counter counter : Counter.values())
+        {
+            rows.add(new CounterRow(counter.name(), counter.label(), counters.get(counter), counter.isDrop()));
+        }
+        return rows;
+    }
+
+    private static List<CounterRow> transportCounters(final TransportCounters counters)
+    {
+        final List<CounterRow> rows = new ArrayList<>();
+        for (final TransportCounter counter : TransportCounter.values())
+        {
+            rows.add(new CounterRow(counter.name(), counter.label(), counters.get(counter), false));
+        }
+        return rows;
+    }
+}

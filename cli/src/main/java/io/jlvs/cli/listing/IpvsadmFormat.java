@@ -1,0 +1,341 @@
+package io.jlvs.cli.listing;
+
+import io.jlvs.conntrack.IpProtocol;
+import io.jlvs.scheduler.Ipv4;
+import io.jlvs.scheduler.SchedulerFlags;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Prints a {@link Listing} in exactly the layouts of {@code ipvsadm -L -n} (and {@code --stats},
+ * {@code --thresholds}, {@code --persistent-conn}, {@code -c}, {@code --timeout}), column widths, padding and
+ * trailing spaces included, so that scripts written against ipvsadm's output keep working. Plus jlvs's own
+ * {@code --counters} view. Addresses are always numeric: jlvs never resolves names ({@code -n} is implied).
+ * <p>
+ * The widths are those of ipvsadm.c's {@code print_title}, {@code print_service_entry}, {@code print_largenum},
+ * {@code list_conn}/{@code print_conn} and {@code list_timeout}.
+ */
+public final class IpvsadmFormat
+{
+    /** The IPVS version ipvsadm reports for every kernel since 2.6.x; kept so that parsers of the line still match. */
+    public static final String IPVS_VERSION = "1.2.1";
+
+    /** ipvsadm cuts a service name ({@code "TCP  a.b.c.d:port"}) to this many characters. */
+    private static final int SERVICE_NAME_WIDTH = 33;
+    /** ipvsadm cuts a real server's {@code a.b.c.d:port} to this many characters. */
+    private static final int SERVER_NAME_WIDTH = 28;
+    /** print_largenum: up to this value the number is printed whole in 9 columns... */
+    private static final long WHOLE_LIMIT = 100_000_000L;
+    /** ...then in thousands with a K up to 1e9, millions with an M up to 1e11, and so on. */
+    private static final long KILO_LIMIT = 1_000_000_000L;
+    private static final long MEGA_LIMIT = 100_000_000_000L;
+    private static final long GIGA_LIMIT = 100_000_000_000_000L;
+    private static final long KILO = 1_000L;
+    private static final long MEGA = 1_000_000L;
+    private static final long GIGA = 1_000_000_000L;
+    private static final long TERA = 1_000_000_000_000L;
+    /** print_largenum with --exact: at least 9 columns, else the number's length plus one space. */
+    private static final int EXACT_MIN_WIDTH = 9;
+    private static final int EXACT_MAX_DIGITS_IN_MIN_WIDTH = 8;
+    private static final long SECONDS_PER_MINUTE = 60;
+    /** A persistence netmask of all ones (per client address) is not printed. */
+    private static final int HOST_NETMASK = 0xFFFF_FFFF;
+
+    private static final String NEWLINE = "\n";
+
+    private static final Comparator<ServiceRow> SERVICE_ORDER = Comparator
+        .comparingInt(ServiceRow::fwmark)
+        .thenComparingInt(ServiceRow::protocol)
+        .thenComparing(ServiceRow::address, Integer::compareUnsigned)
+        .thenComparingInt(ServiceRow::port);
+    private static final Comparator<ServerRow> SERVER_ORDER = Comparator
+        .comparing(ServerRow::address, Integer::compareUnsigned)
+        .thenComparingInt(ServerRow::port);
+
+    private IpvsadmFormat()
+    {
+    }
+
+    /** What {@code jlvs list} prints for {@code request}: the chosen tables, in ipvsadm's order. */
+    public static String render(final Listing listing, final ListRequest request)
+    {
+        if (!request.connections() && !request.timeout() && !request.counters())
+        {
+            return services(listing, request.view(), request.exact());
+        }
+        final StringBuilder out = new StringBuilder();
+        if (request.connections())
+        {
+            out.append(connections(listing));
+        }
+        if (request.timeout())
+        {
+            out.append(timeout(listing));
+        }
+        if (request.counters())
+        {
+            out.append(counters(listing));
+        }
+        return out.toString();
+    }
+
+    /** {@code ipvsadm -L -n} and its {@code --stats}/{@code --thresholds}/{@code --persistent-conn} forms. */
+    public static String services(final Listing listing, final ListView view, final boolean exact)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append("IP Virtual Server version ").append(IPVS_VERSION).append(" (size=").append(listing.size())
+            .append(')').append(NEWLINE);
+        out.append(title(view));
+        final List<ServiceRow> services = new ArrayList<>(listing.services());
+        services.sort(SERVICE_ORDER);
+        for (final ServiceRow service : services)
+        {
+            appendService(out, service, view, exact);
+        }
+        return out.toString();
+    }
+
+    /** {@code ipvsadm -L -n -c}: the connection entries (and persistence templates). */
+    public static String connections(final Listing listing)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append("IPVS connection entries").append(NEWLINE);
+        out.append(format("pro expire %-11s %-18s %-18s %s", "state", "source", "virtual", "destination"))
+            .append(NEWLINE);
+        for (final ConnectionRow c : listing.connections())
+        {
+            final String expire = format("%02d:%02d",
+                c.expiresSeconds() / SECONDS_PER_MINUTE, c.expiresSeconds() % SECONDS_PER_MINUTE);
+            out.append(format("%-3s %-6s %-11s %-18s %-18s %s",
+                IpProtocol.name(c.protocol()), expire, c.state(),
+                endpoint(c.clientAddress(), c.clientPort()),
+                endpoint(c.virtualAddress(), c.virtualPort()),
+                endpoint(c.destinationAddress(), c.destinationPort()))).append(NEWLINE);
+        }
+        return out.toString();
+    }
+
+    /** {@code ipvsadm -L --timeout}. */
+    public static String timeout(final Listing listing)
+    {
+        return "Timeout (tcp tcpfin udp): " + listing.tcpTimeoutSeconds() + ' ' + listing.tcpFinTimeoutSeconds() +
+            ' ' + listing.udpTimeoutSeconds() + NEWLINE;
+    }
+
+    /**
+     * jlvs's own view: every dataplane counter, then the drops by reason with their total, then the transport's
+     * counters. Each line is {@code NAME value label}: the name for scripts, the label for people.
+     */
+    public static String counters(final Listing listing)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append("Dataplane counters (interface ").append(listing.interfaceName()).append(')').append(NEWLINE);
+        long drops = 0;
+        for (final CounterRow counter : listing.counters())
+        {
+            if (!counter.drop())
+            {
+                appendCounter(out, counter);
+            }
+        }
+        out.append("Drops by reason").append(NEWLINE);
+        for (final CounterRow counter : listing.counters())
+        {
+            if (counter.drop())
+            {
+                appendCounter(out, counter);
+                drops += counter.value();
+            }
+        }
+        appendCounter(out, new CounterRow("DROPS_TOTAL", "every frame dropped or ignored", drops, true));
+        out.append("Transport").append(NEWLINE);
+        for (final CounterRow counter : listing.transportCounters())
+        {
+            appendCounter(out, counter);
+        }
+        return out.toString();
+    }
+
+    private static void appendCounter(final StringBuilder out, final CounterRow counter)
+    {
+        out.append(format("  %-24s %20d  %s", counter.name(), counter.value(), counter.label())).append(NEWLINE);
+    }
+
+    private static String title(final ListView view)
+    {
+        switch (view)
+        {
+            case STATS:
+                return format("%-33s %8s %8s %8s %8s %8s", "Prot LocalAddress:Port",
+                    "Conns", "InPkts", "OutPkts", "InBytes", "OutBytes") + NEWLINE + "  -> RemoteAddress:Port" + NEWLINE;
+            case THRESHOLDS:
+                return format("%-33s %-10s %-10s %-10s %-10s", "Prot LocalAddress:Port",
+                    "Uthreshold", "Lthreshold", "ActiveConn", "InActConn") + NEWLINE +
+                    "  -> RemoteAddress:Port" + NEWLINE;
+            case PERSISTENT_CONN:
+                return format("%-33s %-9s %-11s %-10s %-10s", "Prot LocalAddress:Port",
+                    "Weight", "PersistConn", "ActiveConn", "InActConn") + NEWLINE +
+                    "  -> RemoteAddress:Port" + NEWLINE;
+            default:
+                return "Prot LocalAddress:Port Scheduler Flags" + NEWLINE +
+                    "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn" + NEWLINE;
+        }
+    }
+
+    private static void appendService(
+        final StringBuilder out, final ServiceRow service, final ListView view, final boolean exact)
+    {
+        final String name = serviceName(service);
+        switch (view)
+        {
+            case STATS:
+                out.append(format("%-33s", name));
+                appendStats(out, service.stats(), exact);
+                break;
+            default:
+                // The thresholds and persistent-conn views share the default service line, as in ipvsadm.
+                out.append(name).append(' ').append(service.scheduler());
+                appendFlags(out, service);
+                break;
+        }
+        out.append(NEWLINE);
+
+        final List<ServerRow> servers = new ArrayList<>(service.servers());
+        servers.sort(SERVER_ORDER);
+        for (final ServerRow server : servers)
+        {
+            final String endpoint = cut(server.endpoint(), SERVER_NAME_WIDTH);
+            switch (view)
+            {
+                case STATS:
+                    out.append(format("  -> %-28s", endpoint));
+                    appendStats(out, server.stats(), exact);
+                    break;
+                case THRESHOLDS:
+                    out.append(format("  -> %-28s %-10d %-10d %-10d %-10d", endpoint, server.upperThreshold(),
+                        server.lowerThreshold(), server.activeConns(), server.inactiveConns()));
+                    break;
+                case PERSISTENT_CONN:
+                    out.append(format("  -> %-28s %-9d %-11d %-10d %-10d", endpoint, server.weight(),
+                        server.persistentConns(), server.activeConns(), server.inactiveConns()));
+                    break;
+                default:
+                    out.append(format("  -> %-28s %-7s %-6d %-10d %-10d", endpoint, server.forward(),
+                        server.weight(), server.activeConns(), server.inactiveConns()));
+                    break;
+            }
+            out.append(NEWLINE);
+        }
+    }
+
+    private static String serviceName(final ServiceRow service)
+    {
+        if (service.fwmark() != 0)
+        {
+            return "FWM  " + service.fwmark();
+        }
+        return cut(IpProtocol.name(service.protocol()) + "  " + endpoint(service.address(), service.port()),
+            SERVICE_NAME_WIDTH);
+    }
+
+    /** Scheduler flags, persistence and ops, in ipvsadm's order and words. */
+    private static void appendFlags(final StringBuilder out, final ServiceRow service)
+    {
+        final String flags = schedulerFlagNames(service.scheduler(), service.schedulerFlags());
+        if (!flags.isEmpty())
+        {
+            out.append(" (").append(flags).append(')');
+        }
+        if (service.persistenceTimeoutSeconds() > 0)
+        {
+            out.append(" persistent ").append(service.persistenceTimeoutSeconds());
+            if (service.persistenceNetmask() != HOST_NETMASK)
+            {
+                out.append(" mask ").append(Ipv4.toString(service.persistenceNetmask()));
+            }
+        }
+        if (service.onePacket())
+        {
+            out.append(" ops");
+        }
+    }
+
+    /**
+     * ipvsadm names IPVS's scheduler flags after the scheduler that gives them a meaning ({@code sh-fallback},
+     * {@code mh-port}) and {@code flag-N} for any other.
+     */
+    static String schedulerFlagNames(final String scheduler, final int bits)
+    {
+        final boolean first = (bits & (SchedulerFlags.SH_FALLBACK | SchedulerFlags.MH_FALLBACK)) != 0;
+        final boolean second = (bits & (SchedulerFlags.SH_PORT | SchedulerFlags.MH_PORT)) != 0;
+        final String prefix = "sh".equals(scheduler) || "mh".equals(scheduler) ? scheduler + '-' : null;
+        final List<String> names = new ArrayList<>(2);
+        if (first)
+        {
+            names.add(prefix != null ? prefix + "fallback" : "flag-1");
+        }
+        if (second)
+        {
+            names.add(prefix != null ? prefix + "port" : "flag-2");
+        }
+        return String.join(",", names);
+    }
+
+    private static void appendStats(final StringBuilder out, final Stats stats, final boolean exact)
+    {
+        appendLargeNumber(out, stats.conns(), exact);
+        appendLargeNumber(out, stats.inPkts(), exact);
+        appendLargeNumber(out, stats.outPkts(), exact);
+        appendLargeNumber(out, stats.inBytes(), exact);
+        appendLargeNumber(out, stats.outBytes(), exact);
+    }
+
+    /** ipvsadm's print_largenum: 9 columns, scaled with K/M/G/T past 100 million unless {@code --exact}. */
+    static void appendLargeNumber(final StringBuilder out, final long value, final boolean exact)
+    {
+        if (exact)
+        {
+            final int digits = Long.toString(value).length();
+            final int width = digits <= EXACT_MAX_DIGITS_IN_MIN_WIDTH ? EXACT_MIN_WIDTH : digits + 1;
+            out.append(format("%" + width + "d", value));
+        }
+        else if (value < WHOLE_LIMIT)
+        {
+            out.append(format("%9d", value));
+        }
+        else if (value < KILO_LIMIT)
+        {
+            out.append(format("%8dK", value / KILO));
+        }
+        else if (value < MEGA_LIMIT)
+        {
+            out.append(format("%8dM", value / MEGA));
+        }
+        else if (value < GIGA_LIMIT)
+        {
+            out.append(format("%8dG", value / GIGA));
+        }
+        else
+        {
+            out.append(format("%8dT", value / TERA));
+        }
+    }
+
+    private static String endpoint(final int address, final int port)
+    {
+        return Ipv4.toString(address) + ':' + port;
+    }
+
+    private static String cut(final String text, final int width)
+    {
+        return text.length() > width ? text.substring(0, width) : text;
+    }
+
+    private static String format(final String pattern, final Object... args)
+    {
+        return String.format(Locale.ROOT, pattern, args);
+    }
+}

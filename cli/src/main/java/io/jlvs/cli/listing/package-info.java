@@ -1,0 +1,6 @@
+/**
+ * What {@code jlvs list} shows: an immutable snapshot of the running services, real servers, connections and
+ * counters ({@link io.jlvs.cli.listing.Listing}), taken from a director off its dataplane threads, and the renderer
+ * that prints it in exactly ipvsadm's {@code -L -n} layouts ({@link io.jlvs.cli.listing.IpvsadmFormat}).
+ */
+package io.jlvs.cli.listing;
