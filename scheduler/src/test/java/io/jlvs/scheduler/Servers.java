@@ -15,13 +15,15 @@ final class Servers
     {
     }
 
-    /** Servers A, B, C ... with these weights, addresses 198.18.1.1, .2, ... port 80. */
+    private static final int FIRST_SERVER = Ipv4.parse("198.18.1.1");
+
+    /** Servers A, B, C ... (ids 0, 1, 2 ...) with these weights, addresses 198.18.1.1, .2, ... port 80. */
     static RealServer[] withWeights(final int... weights)
     {
         final RealServer[] servers = new RealServer[weights.length];
         for (int i = 0; i < weights.length; i++)
         {
-            servers[i] = new RealServer(i, Ipv4.parse("198.18.1." + (i + 1)), VPORT, weights[i]);
+            servers[i] = new RealServer(i, FIRST_SERVER + i, VPORT, weights[i]);
         }
         return servers;
     }
