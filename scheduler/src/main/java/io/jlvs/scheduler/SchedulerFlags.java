@@ -7,6 +7,13 @@ public final class SchedulerFlags
     public static final int SH_PORT = 2;
     public static final int MH_FALLBACK = 4;
     public static final int MH_PORT = 8;
+    /**
+     * IPVS's {@code IP_VS_SVC_F_SCHED1}: one kernel bit that sh reads as {@code sh-fallback} and mh as
+     * {@code mh-fallback} ({@code ipvsadm -b flag-1}); schedulers test this mask to accept either spelling.
+     */
+    public static final int SCHED1 = SH_FALLBACK | MH_FALLBACK;
+    /** IPVS's {@code IP_VS_SVC_F_SCHED2}: {@code sh-port} or {@code mh-port} ({@code flag-2}). */
+    public static final int SCHED2 = SH_PORT | MH_PORT;
 
     public static final SchedulerFlags NONE = new SchedulerFlags(0);
 
@@ -22,6 +29,7 @@ public final class SchedulerFlags
         return bits;
     }
 
+    /** Whether any bit of {@code flag} (one flag or a mask such as {@link #SCHED1}) is set. */
     public boolean has(final int flag)
     {
         return (bits & flag) != 0;
