@@ -25,4 +25,13 @@ public interface Scheduler
      * @return the chosen server, or {@code null} when none is available (IPVS: "no destination available").
      */
     RealServer select(int protocol, int clientAddr, int clientPort, int vaddr, int vport);
+
+    /**
+     * Housekeeping on the forwarding thread, e.g. once per duty cycle: schedulers that age state ({@code lblc},
+     * {@code lblcr}) run their expiry here when it is due (they also do from {@link #select}). Cheap when nothing is
+     * due; allocates nothing, locks nothing, throws nothing. The default does nothing.
+     */
+    default void expire(final long nowNs)
+    {
+    }
 }

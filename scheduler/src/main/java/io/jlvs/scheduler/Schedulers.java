@@ -19,7 +19,18 @@ public final class Schedulers
         // Built-ins are registered explicitly so that the shaded binary needs no service file to find them.
         register(new RoundRobinScheduler.Factory());
         register(new WeightedRoundRobinScheduler.Factory());
+        register(new LeastConnectionScheduler.Factory());
         register(new WeightedLeastConnectionScheduler.Factory());
+        register(new ShortestExpectedDelayScheduler.Factory());
+        register(new NeverQueueScheduler.Factory());
+        register(new LocalityBasedLeastConnectionScheduler.Factory());
+        register(new LocalityBasedLeastConnectionReplicationScheduler.Factory());
+        register(new DestinationHashingScheduler.Factory());
+        register(new SourceHashingScheduler.Factory());
+        register(new MaglevHashingScheduler.Factory());
+        register(new WeightedFailoverScheduler.Factory());
+        register(new OverflowConnectionScheduler.Factory());
+        register(new PowerOfTwoChoicesScheduler.Factory());
         // A researcher's scheduler on the class path, listed in META-INF/services/io.jlvs.scheduler.SchedulerFactory.
         for (final SchedulerFactory factory : ServiceLoader.load(SchedulerFactory.class))
         {

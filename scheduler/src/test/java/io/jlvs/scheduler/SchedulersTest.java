@@ -12,15 +12,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SchedulersTest
 {
     @Test
-    void registersTheDataplaneSchedulersUnderTheirIpvsNames()
+    void registersEveryIpvsSchedulerUnderItsIpvsName()
     {
         final List<String> names = new ArrayList<>();
         Schedulers.names().forEach(names::add);
-        for (final String name : List.of("rr", "wrr", "wlc"))
+        for (final String name : List.of("rr", "wrr", "lc", "wlc", "sed", "nq", "lblc", "lblcr", "dh", "sh", "mh",
+            "fo", "ovf", "twos"))
         {
             assertTrue(names.contains(name), name + " missing from " + names);
             assertEquals(name, Schedulers.create(name, Servers.withWeights(1), null).name());
         }
+    }
+
+    @Test
+    void defaultIsWlc()
+    {
+        assertEquals("wlc", Schedulers.create(Schedulers.DEFAULT, Servers.withWeights(1), null).name());
     }
 
     @Test
