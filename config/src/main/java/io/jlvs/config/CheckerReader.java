@@ -50,6 +50,10 @@ final class CheckerReader
                 diagnostics.warn(child.keyword, "unknown keyword '" + child.name() + "' in " + statement.name() +
                     " is ignored");
             }
+            else if (!child.name().equals("url"))
+            {
+                Values.noBlock(child);
+            }
         }
         return draft;
     }
@@ -165,8 +169,13 @@ final class CheckerReader
                         url.statusCodes.add(statusCodes(value));
                     }
                 }
-                default -> diagnostics.warn(child.keyword, "unknown keyword '" + keyword + "' in url is ignored");
+                default ->
+                {
+                    diagnostics.warn(child.keyword, "unknown keyword '" + keyword + "' in url is ignored");
+                    continue;
+                }
             }
+            Values.noBlock(child);
         }
         return url;
     }

@@ -12,11 +12,14 @@ final class Statement
     final List<Token> values;
     /** Null when the statement opens no block. */
     final List<Statement> block;
+    /** The {@code {} of the block, or null. */
+    final Token open;
 
-    Statement(final Token keyword, final List<Token> values, final List<Statement> block)
+    Statement(final Token keyword, final List<Token> values, final Token open, final List<Statement> block)
     {
         this.keyword = keyword;
         this.values = List.copyOf(values);
+        this.open = open;
         this.block = block == null ? null : List.copyOf(block);
     }
 

@@ -59,12 +59,13 @@ final class StatementReader
                 values.add(tokens.get(next++));
             }
             List<Statement> block = null;
+            Token blockOpener = null;
             if (next < tokens.size() && tokens.get(next).kind == Token.Kind.OPEN)
             {
-                final Token blockOpener = tokens.get(next++);
+                blockOpener = tokens.get(next++);
                 block = readBlock(token, blockOpener);
             }
-            statements.add(new Statement(token, values, block));
+            statements.add(new Statement(token, values, blockOpener, block));
         }
     }
 }

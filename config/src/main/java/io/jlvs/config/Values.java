@@ -60,6 +60,18 @@ final class Values
         return token;
     }
 
+    /**
+     * A keyword that takes values but no block: a block after it is a mistake (often two keywords written on one
+     * line, {@code weight 5 TCP_CHECK {}), and ignoring it would silently drop what it holds.
+     */
+    static void noBlock(final Statement statement) throws ConfigException
+    {
+        if (statement.hasBlock())
+        {
+            throw statement.open.error("expected end of line after '" + statement.name() + "', found '{'");
+        }
+    }
+
     /** Values after the ones a keyword takes: ignored, with a warning. */
     static void noMore(final Statement statement, final int taken, final Diagnostics diagnostics)
     {

@@ -80,6 +80,7 @@ final class VirtualServerReader
         rejectAdvancedSyntax(statement);
         if (SCHEDULER_FLAGS.contains(keyword))
         {
+            Values.noBlock(statement);
             Values.noMore(statement, 0, diagnostics);
             draft.flagTokens.add(statement.keyword);
             return;
@@ -95,6 +96,7 @@ final class VirtualServerReader
                 draft.realServers.add(readRealServer(statement));
                 return;
             case "jlvs_match":
+                Values.noBlock(statement);
                 Values.required(statement, 0, "VIP:PORT");
                 draft.matchToken = draft.matchToken == null ? statement.keyword : draft.matchToken;
                 for (final Token value : statement.values)
@@ -103,6 +105,7 @@ final class VirtualServerReader
                 }
                 return;
             case "jlvs_exclude_source_mac":
+                Values.noBlock(statement);
                 Values.required(statement, 0, "a MAC address");
                 for (final Token value : statement.values)
                 {
@@ -112,7 +115,6 @@ final class VirtualServerReader
             default:
                 break;
         }
-        once(draft.seen, statement);
         switch (keyword)
         {
             case "delay_loop" -> draft.delayLoopMs = timer(statement, "a delay loop");
@@ -139,8 +141,14 @@ final class VirtualServerReader
             case "sorry_server" -> sorryServer(draft, statement);
             case "sorry_server_inhibit" -> draft.sorryInhibit = Values.optionalBool(statement, diagnostics);
             case "sorry_server_lvs_method" -> draft.sorryMethod = method(statement);
-            default -> unknown(statement, "virtual_server");
+            default ->
+            {
+                unknown(statement, "virtual_server");
+                return;
+            }
         }
+        Values.noBlock(statement);
+        once(draft.seen, statement);
     }
 
     private RealServerDraft readRealServer(final Statement statement) throws ConfigException
@@ -180,7 +188,6 @@ final class VirtualServerReader
             notImplemented(statement);
             return;
         }
-        once(draft.seen, statement);
         switch (keyword)
         {
             case "weight" -> draft.weight = weight(statement);
@@ -197,8 +204,14 @@ final class VirtualServerReader
             case "warmup" -> draft.warmupMs = timer(statement, "a warmup delay");
             case "delay_loop" -> draft.delayLoopMs = timer(statement, "a delay loop");
             case "connect_timeout" -> draft.connectTimeoutMs = timer(statement, "a connect timeout");
-            default -> unknown(statement, "real_server");
+            default ->
+            {
+                unknown(statement, "real_server");
+                return;
+            }
         }
+        Values.noBlock(statement);
+        once(draft.seen, statement);
     }
 
     private void sorryServer(final ServiceDraft draft, final Statement statement) throws ConfigException
