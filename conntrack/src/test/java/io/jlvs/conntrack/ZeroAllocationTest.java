@@ -1,0 +1,109 @@
+package io.jlvs.conntrack;
+
+import java.lang.management.ManagementFactory;
+
+import org.junit.jupiter.api.Test;
+
+import static io.jlvs.conntrack.ConnectionTable.NO_ENTRY;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The per-packet operations (lookup, insert, onPacket, reuse check, template lookup/insert/touch, remove, expire,
+ * listing) allocate nothing, on the paths a busy director drives: hits, misses, a full table shedding and refusing.
+ */
+class ZeroAllocationTest
+{
+    private static final int STEPS = 100_000;
+    private static final int WARM_UP_ROUNDS = 5;
+    private static final int CAPACITY = 4096;
+    private static final long STEP_NS = 3_000_000;
+    private static final int[] FLAGS = {TcpFlags.SYN, TcpFlags.ACK, TcpFlags.ACK, TcpFlags.FIN, TcpFlags.RST};
+
+    /** Sums deltas into primitives: the forwarding side's real listener is as cheap. */
+    private static final class Sums implements ConnectionListener
+    {
+        long total;
+
+        @Override
+        public void onCountersChanged(
+            final int serverId, final int activeDelta, final int inactiveDelta, final int persistentDelta)
+        {
+            total += serverId + activeDelta + inactiveDelta + persistentDelta;
+        }
+    }
+
+    private static long allocatedBytes()
+    {
+        return ((com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+
+    private static long drive(final ConnectionTable table, final int from, final int count)
+    {
+        long sink = 0;
+        for (int i = from; i < from + count; i++)
+        {
+            final long now = i * STEP_NS;
+            final int client = 0xC6120000 + (i * 7919 & 0x3FFF);
+            final int port = 1024 + (i & 0x3F);
+            int h = table.lookup(IpProtocol.TCP, client, port, 0xC6130001, 80);
+            if (h == NO_ENTRY || table.isReusable(h))
+            {
+                if (h != NO_ENTRY)
+                {
+                    table.remove(h);
+                }
+                int t = NO_ENTRY;
+                if ((i & 7) == 0)
+                {
+                    t = table.lookupTemplate(IpProtocol.TCP, client & 0xFFFFFF00, 0xC6130001, 80);
+                    if (t == NO_ENTRY)
+                    {
+                        t = table.insertTemplate(IpProtocol.TCP, client & 0xFFFFFF00, 0xC6130001, 80, i & 3,
+                            60_000_000_000L, now);
+                    }
+                }
+                h = table.insert(IpProtocol.TCP, client, port, 0xC6130001, 80, i & 3, t, now);
+                if (t != NO_ENTRY)
+                {
+                    table.touchTemplate(t, now);
+                }
+            }
+            if (h != NO_ENTRY)
+            {
+                sink += table.onPacket(h, FLAGS[i % FLAGS.length], now) + table.serverId(h);
+            }
+            sink += table.expire(now, 64);
+        }
+        return sink;
+    }
+
+    @Test
+    void perPacketOperationsAllocateNothing()
+    {
+        assumeTrue(allocatedBytes() >= 0, "thread allocation accounting unsupported");
+        final Sums sums = new Sums();
+        final ConnectionTable table = new ConnectionTable(CAPACITY, Timeouts.ipvsDefaults(), sums, 11);
+        final ConnectionVisitor visitor =
+            (protocol, clientAddr, clientPort, vaddr, vport, serverId, state, template, expiresInNs) -> { };
+        long sink = 0;
+        // Several calls, so that the JIT has compiled drive itself (not only its loop) before we measure.
+        for (int round = 0; round < WARM_UP_ROUNDS; round++)
+        {
+            sink += drive(table, round * STEPS, STEPS);
+            table.forEach(visitor, round * STEPS * STEP_NS);
+        }
+
+        final long before = allocatedBytes();
+        sink += drive(table, WARM_UP_ROUNDS * STEPS, STEPS);
+        table.forEach(visitor, (WARM_UP_ROUNDS + 1) * STEPS * STEP_NS);
+        final long after = allocatedBytes();
+        final long emptyBefore = allocatedBytes();
+        final long emptyAfter = allocatedBytes();
+
+        assertEquals(0, (after - before) - (emptyAfter - emptyBefore), "allocated (sink " + sink + sums.total + ")");
+        assertTrue(table.shedHalfOpen() + table.refusedFull() > 0, "the run filled the table");
+        assertTrue(table.expiredTotal() > 0, "the run expired entries");
+    }
+}
