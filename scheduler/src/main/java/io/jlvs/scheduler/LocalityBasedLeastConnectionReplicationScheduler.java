@@ -40,7 +40,8 @@ public final class LocalityBasedLeastConnectionReplicationScheduler implements S
      * @param capacity     most cached addresses; the member pool holds twice as many servers.
      * @param expirationNs sysctl {@code lblcr_expiration}: how long a set stays unmodified before it shrinks, and
      *                     entries unused this long go at the half-hourly check.
-     * @param previous     the instance being replaced, whose cache this one takes over, or null.
+     * @param previous     the instance being replaced, or null: this one takes over its cache (with that cache's
+     *                     capacity and expiration) and never touches it before it is published.
      */
     public LocalityBasedLeastConnectionReplicationScheduler(
         final RealServer[] servers,

@@ -32,7 +32,8 @@ public final class LocalityBasedLeastConnectionScheduler implements Scheduler
      *
      * @param capacity     most cached addresses.
      * @param expirationNs sysctl {@code lblc_expiration}: entries unused this long go at the half-hourly check.
-     * @param previous     the instance being replaced, whose cache this one takes over, or null.
+     * @param previous     the instance being replaced, or null: this one takes over its cache (with that cache's
+     *                     capacity and expiration) and never touches it before it is published.
      */
     public LocalityBasedLeastConnectionScheduler(
         final RealServer[] servers,

@@ -19,7 +19,6 @@ public final class RoundRobinScheduler implements Scheduler
     private static final int HEAD = -1;
 
     private final RealServer[] servers;
-    private final ServerIndex index;
     /** Position of the last server picked, or {@link #HEAD}; forwarding thread only. */
     private int cursor;
 
@@ -31,8 +30,8 @@ public final class RoundRobinScheduler implements Scheduler
     /** Control plane: a new instance that takes over {@code previous}'s cursor (null: start at the head). */
     public RoundRobinScheduler(final RealServer[] servers, final RoundRobinScheduler previous)
     {
+        final ServerIndex index = new ServerIndex(servers);
         this.servers = servers;
-        this.index = new ServerIndex(servers);
         this.cursor = previous == null ? HEAD : previous.cursorIn(index);
     }
 

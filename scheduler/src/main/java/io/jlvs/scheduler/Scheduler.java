@@ -8,6 +8,31 @@ package io.jlvs.scheduler;
  * by exactly one forwarding thread; when the set or a weight changes, the control plane builds a new instance and
  * publishes it, so {@link #select} never races a change. {@link #select} allocates nothing, locks nothing and
  * throws nothing.
+ * <p>
+ * The servers are scanned in array order, which stands for IPVS's destination list. The kernel adds a new
+ * destination at the head of that list, so a kernel director fed A, B, C in that order scans C, B, A; pass the
+ * array in that order to reproduce its choices pick for pick.
+ *
+ * <h2>Adding a scheduler</h2>
+ * One class does it; nothing in the dataplane changes.
+ * <ol>
+ * <li>Implement this interface. {@code select} reads the servers' live state: skip a server unless
+ * {@link RealServer#isAvailable()}, and, as every IPVS scheduler does, one that {@link RealServer#isOverloaded()}
+ * or has {@link RealServer#weight()} 0. Load is {@link RealServer#activeConns()},
+ * {@link RealServer#inactiveConns()} or IPVS's {@link RealServer#overhead()}. Keep state in fields and
+ * preallocated arrays; no collections, iterators, boxing, lambdas capturing state or exceptions on this path.
+ * Return null when no server fits.</li>
+ * <li>Nest a {@code public static final class Factory implements SchedulerFactory} with a public no-argument
+ * constructor; {@link SchedulerFactory#name()} is the name the configuration uses ({@code lb_algo} in
+ * keepalived.conf). Override {@link SchedulerFactory#create(RealServer[], SchedulerFlags, Scheduler)} only if
+ * some state should survive a weight change.</li>
+ * <li>Make it known by name: call {@link Schedulers#register(SchedulerFactory)} at start-up, or put the jar on the
+ * class path with a line naming the factory ({@code org.example.MyScheduler$Factory}) in
+ * {@code META-INF/services/io.jlvs.scheduler.SchedulerFactory}; {@link Schedulers#create(String, RealServer[],
+ * SchedulerFlags)} then builds it by name.</li>
+ * </ol>
+ * {@link RoundRobinScheduler} is the shortest complete example; the test sources hold a scheduler loaded through
+ * the service file.
  */
 public interface Scheduler
 {

@@ -2,8 +2,16 @@ package io.jlvs.scheduler;
 
 /**
  * Builds a {@link Scheduler} for one virtual service; registered by IPVS name in {@link Schedulers}.
- * A researcher adds a scheduler by writing one class and one factory and registering it (or listing it in
- * {@code META-INF/services/io.jlvs.scheduler.SchedulerFactory}).
+ * <p>
+ * A researcher adds a scheduler as one class with this factory nested in it, registered with
+ * {@link Schedulers#register(SchedulerFactory)} or listed in
+ * {@code META-INF/services/io.jlvs.scheduler.SchedulerFactory} (the steps are in {@link Scheduler}). Factories run
+ * on the control thread: they may allocate and throw {@link IllegalArgumentException} for a server set they cannot
+ * serve.
+ * <p>
+ * A change of a weight, of an enabled flag or of the server set is a rebuild: the control plane calls
+ * {@link #create(RealServer[], SchedulerFlags, Scheduler)} with the instance in use and publishes the result, as
+ * IPVS calls a scheduler's {@code add_dest}/{@code del_dest}/{@code upd_dest}.
  */
 public interface SchedulerFactory
 {
@@ -11,7 +19,8 @@ public interface SchedulerFactory
     String name();
 
     /**
-     * @param servers the service's real servers, in configuration order; the array is owned by the scheduler.
+     * @param servers the service's real servers, in IPVS destination-list order (see {@link Scheduler}); the
+     *                scheduler keeps the array and never modifies it.
      * @param flags   scheduler flags ({@code sh-fallback}, {@code sh-port}, {@code mh-fallback}, {@code mh-port},
      *                ...); never null.
      */

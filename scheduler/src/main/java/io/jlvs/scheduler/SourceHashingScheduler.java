@@ -104,7 +104,7 @@ public final class SourceHashingScheduler implements Scheduler
         return table[bucket];
     }
 
-    /** Not the kernel's {@code is_unavailable}: weight &gt; 0, not overloaded, and (jlvs) enabled with a MAC. */
+    /** The negation of the kernel's {@code is_unavailable}, plus jlvs's availability (enabled, MAC resolved). */
     private static boolean usable(final RealServer server)
     {
         return server.weight() > 0 && !server.isOverloaded() && server.isAvailable();

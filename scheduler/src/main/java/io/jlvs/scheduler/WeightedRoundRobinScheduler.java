@@ -54,6 +54,8 @@ public final class WeightedRoundRobinScheduler implements Scheduler
         }
         else
         {
+            // A plain read of the forwarding thread's field: any recent value will do, the switch-over instant
+            // being arbitrary anyway.
             final int previousCw = previous.cw;
             if (previousCw > mw || previousCw == 0)
             {

@@ -25,6 +25,15 @@ class SchedulersTest
     }
 
     @Test
+    void loadsAResearchersSchedulerByNameFromTheServiceFile()
+    {
+        final RealServer[] servers = Servers.withWeights(0, 1, 1);
+        final Scheduler scheduler = Schedulers.create(ExampleFirstAvailableScheduler.NAME, servers, null);
+        assertEquals(ExampleFirstAvailableScheduler.NAME, scheduler.name());
+        assertEquals("BB", Servers.picks(scheduler, 2));
+    }
+
+    @Test
     void defaultIsWlc()
     {
         assertEquals("wlc", Schedulers.create(Schedulers.DEFAULT, Servers.withWeights(1), null).name());
