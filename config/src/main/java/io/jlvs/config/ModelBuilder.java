@@ -70,6 +70,12 @@ final class ModelBuilder
         final boolean matchesByMark = addresses(draft, title, addresses);
         // Overlapping group ranges name some VIP:port twice; one entry each is what the dataplane needs.
         final List<VirtualAddress> distinctAddresses = new ArrayList<>(new LinkedHashSet<>(addresses));
+        if (draft.realServers.isEmpty())
+        {
+            // keepalived drops such a service before looking at anything else, so jlvs neither errs nor warns more.
+            diagnostics.warn(draft.at(), title + " has no real_server and is ignored, as keepalived does");
+            return null;
+        }
         final Protocol protocol = protocol(draft, title, matchesByMark);
         final ForwardingMethod method = method(draft, title);
         final String scheduler = draft.scheduler != null ? draft.scheduler : Schedulers.DEFAULT;
@@ -90,11 +96,6 @@ final class ModelBuilder
             persistence = VirtualServerReader.DEFAULT_PERSISTENCE_TIMEOUT_SECONDS;
         }
 
-        if (draft.realServers.isEmpty())
-        {
-            diagnostics.warn(draft.at(), title + " has no real_server and is ignored, as keepalived does");
-            return null;
-        }
         checkDuplicateService(draft, distinctAddresses, protocol);
 
         final int servicePort = singlePort(distinctAddresses);
@@ -286,7 +287,7 @@ final class ModelBuilder
                     " and is ignored");
                 default ->
                 {
-                    final String owner = token.text.substring(0, 2);
+                    final String owner = token.text.startsWith("sh-") ? "sh" : "mh";
                     if (owner.equals(scheduler))
                     {
                         flags.add(token.text);

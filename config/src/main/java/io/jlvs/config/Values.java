@@ -27,8 +27,9 @@ final class Values
     /** keepalived's TIMER: seconds with up to microsecond resolution ({@code 3}, {@code 2.5}, {@code 0.000001}). */
     private static final Pattern TIMER = Pattern.compile("([0-9]{1,9})(?:\\.([0-9]{1,6}))?");
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
-    private static final Pattern MAC = Pattern.compile(
-        "([0-9A-Fa-f]{2})([:-])([0-9A-Fa-f]{2})\\2([0-9A-Fa-f]{2})\\2([0-9A-Fa-f]{2})\\2([0-9A-Fa-f]{2})\\2([0-9A-Fa-f]{2})");
+    /** Six hex bytes separated by ':' or '-', the same separator throughout (group 2 is the separator). */
+    private static final Pattern MAC = Pattern.compile("([0-9A-Fa-f]{2})([:-])([0-9A-Fa-f]{2})\\2([0-9A-Fa-f]{2})" +
+        "\\2([0-9A-Fa-f]{2})\\2([0-9A-Fa-f]{2})\\2([0-9A-Fa-f]{2})");
 
     private Values()
     {

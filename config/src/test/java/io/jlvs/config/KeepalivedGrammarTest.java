@@ -400,7 +400,8 @@ class KeepalivedGrammarTest
     @Test
     void groupRangeErrorsSayWhatFormIsExpected()
     {
-        final String tail = "virtual_server group g {\n    lb_kind DR\n    protocol TCP\n    real_server 10.1.0.2 80\n}\n";
+        final String tail =
+            "virtual_server group g {\n    lb_kind DR\n    protocol TCP\n    real_server 10.1.0.2 80\n}\n";
         assertEquals(FILE + ":2:5: expected a range whose end is above its start (such as 10.0.0.1-10), found " +
             "'10.0.0.5-3'", error("virtual_server_group g {\n    10.0.0.5-3 80\n}\n" + tail));
         assertEquals(FILE + ":2:5: expected a network address with no host bits set for /29 (such as " +
@@ -587,6 +588,8 @@ class KeepalivedGrammarTest
                 "keepalived does"),
             new ConfigWarning(FILE, 1, 1, "no virtual_server is defined: jlvs has nothing to balance")),
             config.warnings());
+        // Left out before anything else is looked at: no lb_kind is then no error.
+        assertEquals(List.of(), parse("virtual_server 10.0.0.1 80 {\n    lb_algo rr\n}\n").services());
     }
 
     @Test
