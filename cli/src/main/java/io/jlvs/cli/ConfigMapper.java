@@ -78,10 +78,6 @@ public final class ConfigMapper
             {
                 notes.add(where(service) + "jlvs_exclude_source_mac is not applied by the dataplane yet; ignored");
             }
-            if (service.realServers().isEmpty() && service.sorryServer() != null)
-            {
-                notes.add(where(service) + "no real_server: the sorry_server takes the traffic");
-            }
         }
         if (checksIgnored)
         {
@@ -94,8 +90,8 @@ public final class ConfigMapper
         }
         catch (final IllegalArgumentException ex)
         {
-            final VirtualServiceConfig last = config.services().get(config.services().size() - 1);
-            throw new ConfigException(last.file(), 0, 0, ex.getMessage());
+            // Only a clash between services gets here; the message names both of them.
+            throw new ConfigException(config.services().get(0).file(), 0, 0, ex.getMessage());
         }
         return new Mapping(specs, notes);
     }
@@ -108,12 +104,10 @@ public final class ConfigMapper
         {
             addresses.add(new VirtualAddress(address.address(), address.port()));
         }
-        final List<RealServerConfig> realServers = service.realServers().isEmpty() && service.sorryServer() != null ?
-            // keepalived puts the sorry server in when the live servers' weight falls below the quorum; with no
-            // real server at all that is from the start.
-            List.of(service.sorryServer()) : service.realServers();
-        final List<RealServerSpec> servers = new ArrayList<>(realServers.size());
-        for (final RealServerConfig server : realServers)
+        // The sorry_server stands in only when health checks take the live weight below the quorum, which needs
+        // the checkers; until they run, every real_server counts as up and the sorry_server stays out.
+        final List<RealServerSpec> servers = new ArrayList<>(service.realServers().size());
+        for (final RealServerConfig server : service.realServers())
         {
             servers.add(new RealServerSpec(server.address(), server.port(), server.weight(), server.upperThreshold(),
                 server.lowerThreshold(), method(server.method() != null ? server.method() : service.method())));

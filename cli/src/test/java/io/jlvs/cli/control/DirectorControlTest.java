@@ -1,0 +1,178 @@
+package io.jlvs.cli.control;
+
+import io.jlvs.dataplane.Director;
+import io.jlvs.dataplane.DirectorOptions;
+import io.jlvs.dataplane.service.RealServerSpec;
+import io.jlvs.dataplane.service.VirtualServiceSpec;
+import io.jlvs.dataplane.transport.MemoryTransport;
+import io.jlvs.fixtures.FrameBuilder;
+import io.jlvs.scheduler.Ipv4;
+import io.jlvs.scheduler.RealServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** The control protocol end to end: a real director on an in-memory transport, served on a real Unix socket. */
+class DirectorControlTest
+{
+    private static final long TIMEOUT_MS = 5_000;
+    /** A frame travels capture -> ring -> forwarding in microseconds; this only bounds a broken pipeline. */
+    private static final int MAX_POLLS = 500;
+    private static final long POLL_MS = 10;
+    private static final long DIRECTOR_MAC = 0x02_00_00_00_00_02L;
+    private static final int CAPACITY = 4096;
+
+    @TempDir
+    Path directory;
+
+    private MemoryTransport transport;
+    private Director director;
+    private ControlServer server;
+    private Path path;
+
+    @BeforeEach
+    void startDirector() throws IOException
+    {
+        transport = MemoryTransport.builder().macAddress(DIRECTOR_MAC).ipv4Address(Ipv4.parse("198.18.0.2")).build();
+        director = new Director(transport, DirectorOptions.defaults().withConnectionCapacity(CAPACITY));
+        director.apply(List.of(VirtualServiceSpec.of(VirtualServiceSpec.TCP, Ipv4.parse("198.18.0.100"), 80, "wrr",
+            List.of(RealServerSpec.route(Ipv4.parse("198.18.0.102"), 80, 2),
+                RealServerSpec.route(Ipv4.parse("198.18.0.101"), 80, 3)))));
+        director.start();
+        path = directory.resolve("control.sock");
+        server = ControlServer.start(path, new DirectorControl(director, () -> "reloaded", TIMEOUT_MS));
+    }
+
+    @AfterEach
+    void stopDirector()
+    {
+        server.close();
+        director.close();
+    }
+
+    @Test
+    void listAnswersWithTheIpvsadmListingOfTheRunningServices() throws IOException
+    {
+        final String answer = ControlClient.request(path, "list", TIMEOUT_MS);
+
+        assertEquals(List.of(
+            "IP Virtual Server version 1.2.1 (size=4096)",
+            "Prot LocalAddress:Port Scheduler Flags",
+            "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
+            "TCP  198.18.0.100:80 wrr",
+            "  -> 198.18.0.101:80              Route   3      0          0         ",
+            "  -> 198.18.0.102:80              Route   2      0          0         "),
+            answer.lines().toList());
+    }
+
+    @Test
+    void listConnectionsReadsTheTableOnTheForwardingThread() throws Exception
+    {
+        // The director schedules only servers whose MAC it knows: answer its ARP requests first.
+        answerArp("198.18.0.101", 0x02_00_00_00_01_01L);
+        answerArp("198.18.0.102", 0x02_00_00_00_01_02L);
+        awaitNeighbours();
+        transport.inject(FrameBuilder.tcp().dstMac(DIRECTOR_MAC).src("198.18.0.10", 40000)
+            .dst("198.18.0.100", 80).flags(FrameBuilder.SYN).build(), 0);
+
+        final String row = awaitLine("list connections", line -> line.contains("198.18.0.10:40000"));
+
+        final String[] columns = row.trim().split("\\s+");
+        assertEquals("TCP", columns[0]);
+        assertTrue(columns[1].matches("\\d\\d:\\d\\d"), row);
+        assertEquals("SYN_RECV", columns[2]);
+        assertEquals("198.18.0.10:40000", columns[3]);
+        assertEquals("198.18.0.100:80", columns[4]);
+        assertTrue(columns[5].equals("198.18.0.101:80") || columns[5].equals("198.18.0.102:80"), row);
+    }
+
+    @Test
+    void listCountersShowsTheDataplaneCountersByName() throws Exception
+    {
+        transport.inject(new byte[] {1, 2, 3}, 0);
+
+        final String truncated = awaitLine("list counters",
+            line -> line.trim().startsWith("DROP_TRUNCATED ") && !"0".equals(line.trim().split("\\s+")[1]));
+
+        assertEquals("1", truncated.trim().split("\\s+")[1], truncated);
+        final String answer = ControlClient.request(path, "list counters", TIMEOUT_MS);
+        assertTrue(answer.contains("Drops by reason\n"), answer);
+        assertTrue(answer.lines().anyMatch(line -> line.trim().startsWith("RX_FRAMES ")), answer);
+    }
+
+    @Test
+    void listTimeoutShowsIpvsDefaults() throws IOException
+    {
+        assertEquals("Timeout (tcp tcpfin udp): 900 120 300\n", ControlClient.request(path, "list timeout", TIMEOUT_MS));
+    }
+
+    @Test
+    void reloadRunsTheSuppliedReload() throws IOException
+    {
+        assertEquals("reloaded\n", ControlClient.request(path, "reload", TIMEOUT_MS));
+    }
+
+    @Test
+    void unknownRequestsAndOptionsGetAnErrorLine() throws IOException
+    {
+        assertTrue(ControlClient.request(path, "flush everything", TIMEOUT_MS)
+            .startsWith("error: unknown request 'flush everything'"));
+        assertTrue(ControlClient.request(path, "list sideways", TIMEOUT_MS)
+            .startsWith("error: unknown list option 'sideways'"));
+        assertTrue(ControlClient.request(path, "", TIMEOUT_MS).startsWith("error: unknown request ''"));
+    }
+
+    private void answerArp(final String serverAddress, final long serverMac)
+    {
+        transport.inject(FrameBuilder.arpReply(serverMac, serverAddress, DIRECTOR_MAC, "198.18.0.2"), 0);
+    }
+
+    private void awaitNeighbours() throws InterruptedException
+    {
+        for (int i = 0; i < MAX_POLLS; i++)
+        {
+            boolean all = true;
+            for (final RealServer server : director.table().services().get(0).servers())
+            {
+                all &= server.isNeighbourReachable();
+            }
+            if (all)
+            {
+                return;
+            }
+            Thread.sleep(POLL_MS);
+        }
+        fail("the real servers' MACs were not learnt from their ARP replies");
+    }
+
+    /** Asks until a line of the answer matches (a frame reaches the table and counters asynchronously). */
+    private String awaitLine(final String request, final Predicate<String> matches)
+        throws IOException, InterruptedException
+    {
+        String answer = "";
+        for (int i = 0; i < MAX_POLLS; i++)
+        {
+            answer = ControlClient.request(path, request, TIMEOUT_MS);
+            for (final String line : answer.lines().toList())
+            {
+                if (matches.test(line))
+                {
+                    return line;
+                }
+            }
+            Thread.sleep(POLL_MS);
+        }
+        return fail("no matching line after " + MAX_POLLS + " polls:\n" + answer +
+            ControlClient.request(path, "list counters", TIMEOUT_MS));
+    }
+}
