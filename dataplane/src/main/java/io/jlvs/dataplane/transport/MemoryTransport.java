@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class MemoryTransport implements PacketTransport
 {
-    /** Where a frame starts in the RX buffer: like a ring slot, room for ring headers and the virtio_net_hdr before it. */
+    /** Where a frame starts in the RX buffer: like a ring slot, room for headers and the virtio_net_hdr before it. */
     private static final int RX_FRAME_OFFSET = 128;
     private static final int CACHE_LINE_BYTES = 64;
     private static final byte[] NO_OFFLOAD_HEADER = new byte[VnetHeader.LENGTH];

@@ -57,7 +57,7 @@ public interface PacketTransport extends AutoCloseable
     /** The transport's counters; each has a single writer (the RX or the TX thread) and any thread may read them. */
     TransportCounters counters();
 
-    /** Releases the socket and its memory; idempotent. Call after the capture and forwarding threads stopped using it. */
+    /** Releases the socket and its memory; idempotent. Call once the capture and forwarding threads stopped. */
     @Override
     void close();
 }

@@ -51,7 +51,7 @@ public final class TransportOptions
     public static final int FRAME_ALIGNMENT = 16;
     /** Smallest tp_frame_size the kernel accepts: tpacket3_hdr (48) + sockaddr_ll (20), rounded to 16. */
     public static final int MIN_FRAME_SIZE_HINT = 80;
-    /** The largest TX batch: bounds the preallocated sendmmsg vectors (and the kernel caps vlen at 1024, UIO_MAXIOV). */
+    /** The largest TX batch: bounds the preallocated sendmmsg vectors (the kernel caps vlen at 1024, UIO_MAXIOV). */
     public static final int MAX_TX_BATCH_SIZE = 1024;
     /** {@code IFNAMSIZ - 1}: the longest Linux interface name. */
     public static final int MAX_INTERFACE_NAME_LENGTH = 15;
