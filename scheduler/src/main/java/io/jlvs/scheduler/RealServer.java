@@ -109,8 +109,6 @@ public final class RealServer
         this.weight = weight;
         this.lastWeight = weight;
         this.flags = FLAG_AVAILABLE;
-        // Until the neighbour cache has its MAC, a new server can take no traffic: frames sent to it would be lost.
-        this.forwardingFlags = FLAG_NEIGHBOUR_UNREACHABLE;
     }
 
     public int id()

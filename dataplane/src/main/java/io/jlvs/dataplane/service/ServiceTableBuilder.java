@@ -68,6 +68,9 @@ public final class ServiceTableBuilder
                 if (server == null)
                 {
                     server = new RealServer(id++, rs.address(), rs.port(), rs.weight());
+                    // No traffic until the neighbour cache has its MAC, or frames would be scheduled into the void.
+                    // Written before the table is published, so the forwarding thread's ownership starts after it.
+                    server.neighbourReachable(rs.method() == ForwardingMethod.LOCAL);
                     created.add(server);
                 }
                 else
