@@ -197,6 +197,11 @@ public final class ControlServer implements AutoCloseable
         try
         {
             final String request = readLine(client, key, deadline());
+            if (request == null)
+            {
+                // Connected and hung up without a byte: another jlvs checking whether this socket is live.
+                return;
+            }
             final String response = respond(request);
             write(client, key, ByteBuffer.wrap(response.getBytes(StandardCharsets.UTF_8)), deadline());
         }
@@ -236,6 +241,7 @@ public final class ControlServer implements AutoCloseable
         }
     }
 
+    /** The request line without its newline, or null when the client hung up without sending anything. */
     private static String readLine(final SocketChannel client, final SelectionKey key, final long deadlineNs)
         throws IOException
     {
@@ -254,7 +260,8 @@ public final class ControlServer implements AutoCloseable
             if (read < 0)
             {
                 // A client that closes its side without a newline still sent a whole request.
-                return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).trim();
+                return buffer.position() == 0 ? null :
+                    new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).trim();
             }
             if (!buffer.hasRemaining())
             {

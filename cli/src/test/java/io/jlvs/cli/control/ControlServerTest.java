@@ -46,6 +46,28 @@ class ControlServerTest
     }
 
     @Test
+    void aConnectionClosedWithoutARequestIsNotHandled() throws IOException
+    {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        final Path path = directory.resolve("control.sock");
+        try (ControlServer ignored = ControlServer.start(path, request ->
+        {
+            seen.add(request);
+            return "ok\n";
+        }))
+        {
+            // What a second jlvs does to tell a live socket from a stale one.
+            try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX))
+            {
+                probe.connect(UnixDomainSocketAddress.of(path));
+            }
+
+            assertEquals("ok\n", ControlClient.request(path, "list", TIMEOUT_MS));
+        }
+        assertEquals(List.of("list"), seen);
+    }
+
+    @Test
     void answersAnErrorLineWhenTheHandlerRefusesTheRequest() throws IOException
     {
         final Path path = directory.resolve("control.sock");
