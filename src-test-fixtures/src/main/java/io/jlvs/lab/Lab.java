@@ -472,6 +472,7 @@ public final class Lab implements AutoCloseable
             // STP off: ports forward as soon as they are up; no snooping: the bridge floods like a plain switch
             "link add " + BRIDGE + " mtu " + mtu + " type bridge stp_state 0 mcast_snooping 0",
             "link set " + BRIDGE + " up"));
+        switchLikeBridge();
 
         final List<String> ports = new ArrayList<>();
         for (int k = 1; k <= clients.size(); k++)
@@ -603,6 +604,35 @@ public final class Lab implements AutoCloseable
         }
         throw new IOException("links not up and forwarding after " + TimeUnit.NANOSECONDS.toSeconds(READY_TIMEOUT_NS) +
             " s; bridge ports:\n" + ports + "probe link: " + probeLink);
+    }
+
+    /**
+     * With br_netfilter in the kernel (it is on many hosts, per namespace), a Linux bridge checks IPv4 headers and
+     * drops malformed ones before they reach a port; a switch does not. The lab's segment must deliver whatever a
+     * host puts on the wire, bad frames included, so the director's own handling of them is what gets tested.
+     */
+    private void switchLikeBridge() throws IOException
+    {
+        final Map<String, String> noBridgeFilter = new LinkedHashMap<>();
+        for (final String key : List.of("net.bridge.bridge-nf-call-iptables", "net.bridge.bridge-nf-call-ip6tables",
+            "net.bridge.bridge-nf-call-arptables"))
+        {
+            final boolean present;
+            try
+            {
+                present = NetworkNamespace.call(bridgeNamespace(),
+                    () -> Files.exists(PROC_SYS.resolve(key.replace('.', '/'))));
+            }
+            catch (final Exception ex)
+            {
+                throw new IOException("cannot read sysctls in " + bridgeNamespace() + ": " + ex, ex);
+            }
+            if (present)
+            {
+                noBridgeFilter.put(key, "0");
+            }
+        }
+        writeSysctls(bridgeNamespace(), noBridgeFilter);
     }
 
     /** Writes sysctls from a thread inside {@code namespace}: /proc/sys/net shows the reading thread's namespace. */

@@ -1,0 +1,201 @@
+package io.jlvs.dataplane.lab;
+
+import io.jlvs.dataplane.counter.Counter;
+import io.jlvs.dataplane.service.VirtualServiceSpec;
+import io.jlvs.dataplane.transport.TransportOptions;
+import io.jlvs.dataplane.transport.afpacket.AfPacketTransport;
+import io.jlvs.fixtures.FrameBuilder;
+import io.jlvs.lab.KeepAliveClient;
+import io.jlvs.lab.Lab;
+import io.jlvs.lab.LabAddresses;
+import io.jlvs.lab.LabRequirements;
+import io.jlvs.lab.NetworkNamespace;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real director on a namespace lab: clients' TCP connections and UDP datagrams to the VIP reach the real servers
+ * through jlvs, and the servers answer the clients directly.
+ */
+class DirectRoutingLabTest
+{
+    private static final int CONNECTIONS = 60;
+    private Lab lab;
+    private LabDirector director;
+
+    @BeforeEach
+    void buildLab() throws Exception
+    {
+        LabRequirements.assumeLabAvailable();
+        lab = Lab.start();
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        if (director != null)
+        {
+            director.close();
+        }
+        if (lab != null)
+        {
+            lab.close();
+        }
+    }
+
+    private void startDirector(final VirtualServiceSpec... services) throws Exception
+    {
+        director = LabDirector.start(lab, List.of(services));
+    }
+
+    private Map<String, Integer> spread(final int connections) throws Exception
+    {
+        final Map<String, Integer> perServer = new TreeMap<>();
+        for (int i = 0; i < connections; i++)
+        {
+            perServer.merge(lab.httpGet("/").trim(), 1, Integer::sum);
+        }
+        return perServer;
+    }
+
+    @Test
+    void roundRobinSpreadsSeparateConnectionsEvenlyOverEveryServer() throws Exception
+    {
+        startDirector(VirtualServiceSpec.of(6, lab.vip(), 80, "rr", LabDirector.realServers(lab, 80)));
+        assertEquals(Map.of("rs1", 20, "rs2", 20, "rs3", 20), spread(CONNECTIONS));
+        assertEquals(CONNECTIONS, director.director.counters().get(Counter.NEW_CONNECTIONS));
+    }
+
+    @Test
+    void weightedRoundRobinFollowsWeightsThreeTwoOne() throws Exception
+    {
+        startDirector(VirtualServiceSpec.of(6, lab.vip(), 80, "wrr", LabDirector.realServers(lab, 80, 3, 2, 1)));
+        assertEquals(Map.of("rs1", 30, "rs2", 20, "rs3", 10), spread(CONNECTIONS));
+    }
+
+    @Test
+    void longLivedConnectionStaysOnOneServer() throws Exception
+    {
+        startDirector(VirtualServiceSpec.of(6, lab.vip(), 80, "rr", LabDirector.realServers(lab, 80)));
+        try (KeepAliveClient client = lab.openKeepAlive())
+        {
+            final String first = client.get("/").trim();
+            for (int i = 0; i < 50; i++)
+            {
+                assertEquals(first, client.get("/request-" + i).trim());
+            }
+        }
+        assertEquals(1, director.director.counters().get(Counter.NEW_CONNECTIONS));
+    }
+
+    @Test
+    void clientLearnsTheDirectorsMacForTheVip() throws Exception
+    {
+        startDirector(VirtualServiceSpec.of(6, lab.vip(), 80, "rr", LabDirector.realServers(lab, 80)));
+        lab.httpGet("/");
+        assertEquals(lab.directorMac(), lab.clientNeighbourMac(lab.vip()));
+        assertTrue(director.director.counters().get(Counter.ARP_REPLIES) >= 1);
+    }
+
+    @Test
+    void arpForTheVipOnAnotherDirectorInterfaceIsNotAnswered() throws Exception
+    {
+        startDirector(VirtualServiceSpec.of(6, lab.vip(), 80, "rr", LabDirector.realServers(lab, 80)));
+        // The probe host sits on the director's second interface and believes the VIP is on its link.
+        lab.probe().udpSend(lab.vip(), 80, "who has the VIP?".getBytes(StandardCharsets.US_ASCII));
+        final long deadline = System.currentTimeMillis() + 3_000;
+        String state = "";
+        while (System.currentTimeMillis() < deadline)
+        {
+            state = lab.exec(lab.probeNamespace(), "ip", "neigh", "show", LabAddresses.formatIpv4(lab.vip()));
+            if (state.contains("FAILED"))
+            {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(!state.contains("lladdr"), "the VIP was resolved on the second interface: " + state);
+        assertTrue(state.contains("FAILED") || state.contains("INCOMPLETE"), state);
+    }
+
+    @Test
+    void udpDatagramsReachTheServersAndFlowsStick() throws Exception
+    {
+        startDirector(VirtualServiceSpec.of(17, lab.vip(), Lab.UDP_PORT, "rr",
+            LabDirector.realServers(lab, Lab.UDP_PORT)));
+        final Map<String, Integer> perServer = new TreeMap<>();
+        for (int i = 0; i < 30; i++)
+        {
+            try
+            {
+                perServer.merge(lab.udpRequest(("ping " + i).getBytes(StandardCharsets.US_ASCII)).trim(), 1,
+                    Integer::sum);
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new AssertionError("datagram " + i + " got no answer; " + director.diagnostics(), ex);
+            }
+        }
+        assertEquals(Map.of("rs1", 10, "rs2", 10, "rs3", 10), perServer);
+    }
+
+    @Test
+    void malformedAndTruncatedFramesAreCountedAndForwardingGoesOn() throws Exception
+    {
+        startDirector(VirtualServiceSpec.of(6, lab.vip(), 80, "rr", LabDirector.realServers(lab, 80)));
+        final long directorMac = LabAddresses.parseMac(lab.directorMac());
+        final long clientMac = LabAddresses.parseMac(lab.interfaceMac(lab.clientNamespace(), "eth0"));
+        final String vip = LabAddresses.formatIpv4(lab.vip());
+        final byte[] good = FrameBuilder.tcp().dstMac(directorMac).srcMac(clientMac).dst(vip, 80).flags(FrameBuilder.SYN)
+            .build();
+        final byte[] badVersion = good.clone();
+        badVersion[14] = 0x65;
+        final byte[] lyingLength = good.clone();
+        lyingLength[16] = 0x7F;
+        final byte[] shortIp = java.util.Arrays.copyOf(good, 20);
+        final byte[] shortTcp = java.util.Arrays.copyOf(good, 44);
+        final byte[][] garbage = {badVersion, lyingLength, shortIp, shortTcp};
+
+        final long truncatedBefore = director.director.counters().get(Counter.DROP_TRUNCATED);
+        final long malformedBefore = director.director.counters().get(Counter.DROP_MALFORMED);
+        try (AfPacketTransport attacker = NetworkNamespace.call(lab.clientNamespace(),
+            () -> AfPacketTransport.open(TransportOptions.builder("eth0").vnetHeader(false).build())))
+        {
+            final UnsafeBuffer tx = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64 * 1024, 64));
+            for (int round = 0; round < 25; round++)
+            {
+                int offset = 0;
+                for (final byte[] frame : garbage)
+                {
+                    tx.putBytes(offset, frame);
+                    attacker.queue(tx.addressOffset() + offset, Math.max(frame.length, 14));
+                    offset += 128;
+                }
+                attacker.flush();
+            }
+            assertEquals(100, attacker.counters().txFrames(), attacker.counters().toString());
+        }
+        final long deadline = System.currentTimeMillis() + 3_000;
+        while (System.currentTimeMillis() < deadline &&
+            director.director.counters().get(Counter.DROP_TRUNCATED) - truncatedBefore < 75)
+        {
+            Thread.sleep(20);
+        }
+        // Short frames are padded to 60 bytes on the wire, so the 20-byte one arrives as an IP header cut short.
+        assertEquals(75, director.director.counters().get(Counter.DROP_TRUNCATED) - truncatedBefore);
+        assertEquals(25, director.director.counters().get(Counter.DROP_MALFORMED) - malformedBefore);
+        assertEquals(Map.of("rs1", 2, "rs2", 2, "rs3", 2), spread(6));
+        assertEquals(null, director.director.failure());
+    }
+}
