@@ -116,8 +116,9 @@ final class RunCommand implements Callable<Integer>
         {
             transport = Transports.open(io, interfaceName);
         }
-        catch (final IOException | RuntimeException | LinkageError ex)
+        catch (final RuntimeException | LinkageError ex)
         {
+            // LinkageError: --io pcap on a machine without libpcap (JNA cannot load it).
             err.println("jlvs: cannot open interface " + interfaceName + " with " + io + ": " + describe(ex));
             return ExitCodes.FAILURE;
         }

@@ -3,8 +3,7 @@ package io.jlvs.cli;
 import io.jlvs.dataplane.transport.PacketTransport;
 import io.jlvs.dataplane.transport.TransportOptions;
 import io.jlvs.dataplane.transport.afpacket.AfPacketTransport;
-
-import java.io.IOException;
+import io.jlvs.dataplane.transport.pcap.PcapTransport;
 
 /** Opens the packet transport {@code --io} names on the director interface. */
 final class Transports
@@ -23,12 +22,12 @@ final class Transports
     }
 
     /** Opens {@code kind} on {@code interfaceName} in the calling thread's network namespace. */
-    static PacketTransport open(final Kind kind, final String interfaceName) throws IOException
+    static PacketTransport open(final Kind kind, final String interfaceName)
     {
         final TransportOptions options = TransportOptions.of(interfaceName);
         switch (kind)
         {
-            case pcap: throw new IOException("the pcap transport is not in this build yet");
+            case pcap: return PcapTransport.open(options);
             default: return AfPacketTransport.open(options);
         }
     }
