@@ -91,6 +91,12 @@ public final class TransportOptions
         return new Builder().interfaceName(interfaceName);
     }
 
+    /** A builder with the defaults above; {@link Builder#interfaceName} must be set before {@link Builder#build}. */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
     /** The defaults on {@code interfaceName}. */
     public static TransportOptions of(final String interfaceName)
     {
