@@ -10,6 +10,7 @@ public enum Counter
     RX_BYTES("bytes received", false),
     FORWARDED("frames forwarded", false),
     FORWARDED_BYTES("bytes forwarded", false),
+    SUPER_FRAMES_FORWARDED("GSO super-frames forwarded for the kernel to segment", false),
     NEW_CONNECTIONS("connections scheduled", false),
     ARP_REPLIES("ARP replies sent for a VIP", false),
     ARP_REQUESTS("ARP requests sent to resolve real servers", false),

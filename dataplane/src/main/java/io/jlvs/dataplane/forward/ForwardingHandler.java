@@ -287,10 +287,14 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             counters.increment(Counter.DROP_NO_NEIGHBOUR);
             return;
         }
-        if (!fitsOnTheWire(event, buffer, frameLength))
+        if (frameLength - EthernetHeader.LENGTH > mtu)
         {
-            counters.increment(Counter.DROP_OVERSIZE);
-            return;
+            if (!isSuperFrame(event, buffer))
+            {
+                counters.increment(Counter.DROP_OVERSIZE);
+                return;
+            }
+            counters.increment(Counter.SUPER_FRAMES_FORWARDED);
         }
         if (!event.hasVnetHeader() && (event.status() & TransportStatus.CSUM_NOT_READY) != 0)
         {
@@ -364,13 +368,12 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         return handle;
     }
 
-    /** A frame above the MTU may leave only as a GSO super-frame that the kernel segments on the way out. */
-    private boolean fitsOnTheWire(final FrameEvent event, final UnsafeBuffer buffer, final int frameLength)
+    /**
+     * A frame above the MTU may leave only as a GSO super-frame (TSO/GRO merged) that the kernel segments on the
+     * way out, which it does when the virtio-net header that came with it goes back with it.
+     */
+    private static boolean isSuperFrame(final FrameEvent event, final UnsafeBuffer buffer)
     {
-        if (frameLength - EthernetHeader.LENGTH <= mtu)
-        {
-            return true;
-        }
         return event.hasVnetHeader() &&
             (buffer.getByte(FrameEvent.VNET_OFFSET + VnetHeader.GSO_TYPE_OFFSET) & ~VnetHeader.GSO_ECN) !=
             VnetHeader.GSO_NONE;

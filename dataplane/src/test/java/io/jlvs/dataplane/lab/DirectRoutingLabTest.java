@@ -16,6 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +152,56 @@ class DirectRoutingLabTest
             }
         }
         assertEquals(Map.of("rs1", 10, "rs2", 10, "rs3", 10), perServer);
+    }
+
+    @Test
+    void largeUploadCrossesTheDirectorAsGsoSuperFramesThatTheKernelSegments() throws Exception
+    {
+        startDirector(VirtualServiceSpec.of(6, lab.vip(), 80, "rr", LabDirector.realServers(lab, 80)));
+        final int bodyBytes = 8 << 20;
+        final String answer;
+        final InetSocketAddress vip =
+            new InetSocketAddress(InetAddress.getByName(LabAddresses.formatIpv4(lab.vip())), 80);
+        // Java creates a socket's file descriptor lazily, at connect: connect inside the client's namespace.
+        try (Socket socket = NetworkNamespace.call(lab.clientNamespace(), () ->
+        {
+            final Socket opened = new Socket();
+            opened.connect(vip, 3_000);
+            return opened;
+        }))
+        {
+            socket.setSoTimeout(10_000);
+            final OutputStream out = socket.getOutputStream();
+            out.write(("POST /upload HTTP/1.1\r\nHost: vip\r\nContent-Length: " + bodyBytes +
+                "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            final byte[] chunk = new byte[64 * 1024];
+            for (int sent = 0; sent < bodyBytes; sent += chunk.length)
+            {
+                out.write(chunk);
+            }
+            out.flush();
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new AssertionError("upload failed; " + director.diagnostics(), ex);
+        }
+        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+        assertTrue(answer.trim().endsWith("rs1") || answer.trim().endsWith("rs2") || answer.trim().endsWith("rs3"), answer);
+        assertEquals(0, director.director.counters().get(Counter.DROP_OVERSIZE), director.diagnostics());
+        assertTrue(director.director.counters().get(Counter.SUPER_FRAMES_FORWARDED) > 0,
+            "veth passes the client's TSO segments whole; " + director.diagnostics());
+    }
+
+    @Test
+    void withoutVnetHeadersPartialChecksumsAreCompletedInSoftware() throws Exception
+    {
+        director = LabDirector.start(lab,
+            List.of(VirtualServiceSpec.of(6, lab.vip(), 80, "rr", LabDirector.realServers(lab, 80))),
+            TransportOptions.builder(lab.directorInterface()).vnetHeader(false).build());
+        assertEquals(Map.of("rs1", 4, "rs2", 4, "rs3", 4), spread(12), director.diagnostics());
+        assertTrue(director.director.counters().get(Counter.CHECKSUMS_COMPLETED) > 0,
+            "veth hands the client's segments over with partial checksums; " + director.diagnostics());
     }
 
     @Test

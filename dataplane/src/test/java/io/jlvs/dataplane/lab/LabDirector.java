@@ -29,8 +29,14 @@ final class LabDirector implements AutoCloseable
     /** Opens the packet socket inside the director's namespace (it stays there), applies the services, starts. */
     static LabDirector start(final Lab lab, final List<VirtualServiceSpec> services) throws Exception
     {
+        return start(lab, services, TransportOptions.of(lab.directorInterface()));
+    }
+
+    static LabDirector start(final Lab lab, final List<VirtualServiceSpec> services, final TransportOptions options)
+        throws Exception
+    {
         final AfPacketTransport transport = NetworkNamespace.call(lab.directorNamespace(),
-            () -> AfPacketTransport.open(TransportOptions.of(lab.directorInterface())));
+            () -> AfPacketTransport.open(options));
         final Director director = new Director(transport,
             DirectorOptions.defaults().withRingSize(256).withConnectionCapacity(1 << 16));
         try
