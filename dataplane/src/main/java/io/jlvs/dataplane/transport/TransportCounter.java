@@ -26,8 +26,11 @@ public enum TransportCounter
     TX_BYTES(8, "txBytes", false),
     /** Frames the kernel refused one by one (malformed, too big without GSO, interface down...); see txLastErrno. */
     TX_ERRORS(9, "txErrors", false),
-    /** Frames refused by queue() because the batch was full. */
-    TX_DROPPED_BATCH_FULL(10, "txDroppedBatchFull", false),
+    /**
+     * queue() calls refused because the batch was full. A caller that flushes and queues the frame again (as the
+     * forwarding handler does) loses nothing, so this counts batch overflows; the caller counts the frames it drops.
+     */
+    TX_DROPPED_BATCH_FULL(10, "txRefusedBatchFull", false),
     /** Frames dropped because the socket's send buffer stayed full (EAGAIN/ENOBUFS) after one retry. */
     TX_DROPPED_NO_BUFFER(11, "txDroppedNoBuffer", false),
     /** Flushes that needed more than one kernel call (a partial send, EAGAIN or EINTR). */

@@ -107,6 +107,7 @@ public final class TransportCounters
         return get(TransportCounter.TX_ERRORS);
     }
 
+    /** queue() refusals on a full batch (see {@link TransportCounter#TX_DROPPED_BATCH_FULL}). */
     public long txDroppedBatchFull()
     {
         return get(TransportCounter.TX_DROPPED_BATCH_FULL);
