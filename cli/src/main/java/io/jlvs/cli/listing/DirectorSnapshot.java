@@ -87,6 +87,7 @@ public final class DirectorSnapshot
     private static ServiceRow row(
         final VirtualServiceSpec spec, final VirtualAddress address, final Stats total, final List<ServerRow> servers)
     {
+        // onePacket is false: the dataplane has no one-packet scheduling (ops) yet, so no service runs with it.
         return new ServiceRow(spec.protocol(), spec.fwmark(), address.address(), address.port(), spec.scheduler(),
             spec.schedulerFlags().bits(), spec.persistenceTimeoutSeconds(), spec.persistenceNetmask(), false, total,
             servers);
