@@ -21,6 +21,7 @@ public enum Counter
     DROP_TRUNCATED("dropped: truncated frame", true),
     DROP_MALFORMED("dropped: malformed IPv4 header", true),
     DROP_NOT_FOR_US("ignored: not for a virtual service", true),
+    DROP_VLAN("ignored: VLAN-tagged (the tag was stripped; the frame belongs to a VLAN interface)", true),
     DROP_ARP_NOT_FOR_US("ignored: ARP not for a VIP", true),
     DROP_NO_CONNECTION("dropped: TCP segment without a connection (not a SYN)", true),
     DROP_NO_REAL_SERVER("dropped: no real server available", true),

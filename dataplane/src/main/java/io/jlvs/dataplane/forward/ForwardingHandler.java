@@ -62,6 +62,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private ServiceTable table = ServiceTable.EMPTY;
     private boolean announcePending;
     private boolean tableCheckDue;
+    private int queuedFrames;
     private long nowNs;
 
     public ForwardingHandler(
@@ -187,6 +188,12 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         final UnsafeBuffer buffer = event.buffer();
         final int frameOffset = FrameEvent.FRAME_OFFSET;
         final int frameLength = event.frameLength();
+        if ((event.status() & TransportStatus.VLAN_VALID) != 0)
+        {
+            // The NIC stripped an 802.1Q tag: the frame was for a VLAN sub-interface, not this untagged segment.
+            counters.increment(Counter.DROP_VLAN);
+            return;
+        }
         final int result = parser.parse(buffer, frameOffset, frameLength);
         switch (result)
         {
@@ -424,11 +431,13 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     {
         if (transport.queue(address, length))
         {
+            queuedFrames++;
             return true;
         }
         flushTransport();
         if (transport.queue(address, length))
         {
+            queuedFrames++;
             return true;
         }
         counters.increment(Counter.DROP_TX_FULL);
@@ -457,8 +466,12 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
 
     private void flushTransport()
     {
-        transport.flush();
-        counters.increment(Counter.TX_FLUSHES);
+        if (queuedFrames > 0)
+        {
+            queuedFrames = 0;
+            transport.flush();
+            counters.increment(Counter.TX_FLUSHES);
+        }
     }
 
     private void flush()

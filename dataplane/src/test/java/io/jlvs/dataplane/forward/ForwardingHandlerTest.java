@@ -325,6 +325,28 @@ class ForwardingHandlerTest
     }
 
     @Test
+    void dropsFramesWhoseVlanTagTheNicStripped()
+    {
+        final ForwardingDriver driver = director("rr", 1);
+        driver.frame(FrameBuilder.tcp().dst(VIP, 80).flags(SYN).build(), TransportStatus.VLAN_VALID);
+        assertTrue(driver.sent().isEmpty());
+        assertEquals(1, driver.director.counters().get(Counter.DROP_VLAN));
+    }
+
+    @Test
+    void idleTicksFlushNothing()
+    {
+        final ForwardingDriver driver = director("rr", 1);
+        final long flushes = driver.director.counters().get(Counter.TX_FLUSHES);
+        for (int i = 0; i < 10; i++)
+        {
+            driver.advance(1, TimeUnit.MILLISECONDS);
+            driver.tick();
+        }
+        assertEquals(flushes, driver.director.counters().get(Counter.TX_FLUSHES));
+    }
+
+    @Test
     void countsTruncatedAndMalformedFramesAndKeepsForwarding()
     {
         final ForwardingDriver driver = director("rr", 1);
