@@ -148,6 +148,12 @@ public final class Director implements AutoCloseable
         return handler;
     }
 
+    /** The neighbour cache; its {@code state()} and {@code forEach()} may be read from any thread. */
+    public NeighbourTable neighbours()
+    {
+        return neighbours;
+    }
+
     public Counters counters()
     {
         return counters;
