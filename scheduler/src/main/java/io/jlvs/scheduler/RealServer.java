@@ -42,6 +42,9 @@ public final class RealServer
     private static final VarHandle ACTIVE;
     private static final VarHandle INACTIVE;
     private static final VarHandle PERSISTENT;
+    private static final VarHandle CONNECTIONS;
+    private static final VarHandle IN_PACKETS;
+    private static final VarHandle IN_BYTES;
 
     static
     {
@@ -59,6 +62,9 @@ public final class RealServer
             ACTIVE = lookup.findVarHandle(RealServer.class, "activeConns", int.class);
             INACTIVE = lookup.findVarHandle(RealServer.class, "inactiveConns", int.class);
             PERSISTENT = lookup.findVarHandle(RealServer.class, "persistentConns", int.class);
+            CONNECTIONS = lookup.findVarHandle(RealServer.class, "connections", long.class);
+            IN_PACKETS = lookup.findVarHandle(RealServer.class, "inPackets", long.class);
+            IN_BYTES = lookup.findVarHandle(RealServer.class, "inBytes", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -85,6 +91,9 @@ public final class RealServer
     private int activeConns;
     private int inactiveConns;
     private int persistentConns;
+    private long connections;
+    private long inPackets;
+    private long inBytes;
 
     /**
      * @param id      stable identity of this server within the director, used by the connection table to refer to
@@ -334,6 +343,37 @@ public final class RealServer
     {
         INACTIVE.setRelease(this, inactiveConns - 1);
         ACTIVE.setRelease(this, activeConns + 1);
+    }
+
+    /** IPVS's {@code Conns} statistic: connections ever scheduled to this server. */
+    public long connections()
+    {
+        return (long)CONNECTIONS.getOpaque(this);
+    }
+
+    /** IPVS's {@code InPkts}: packets forwarded to this server (client to server; in DR replies bypass us). */
+    public long inPackets()
+    {
+        return (long)IN_PACKETS.getOpaque(this);
+    }
+
+    /** IPVS's {@code InBytes}: bytes of the frames forwarded to this server. */
+    public long inBytes()
+    {
+        return (long)IN_BYTES.getOpaque(this);
+    }
+
+    /** Forwarding thread only: a new connection was scheduled to this server. */
+    public void countConnection()
+    {
+        CONNECTIONS.setRelease(this, connections + 1);
+    }
+
+    /** Forwarding thread only: one frame of {@code bytes} was forwarded to this server. */
+    public void countForwarded(final int bytes)
+    {
+        IN_PACKETS.setRelease(this, inPackets + 1);
+        IN_BYTES.setRelease(this, inBytes + bytes);
     }
 
     /** Resets the counters and the overload flag, e.g. when a test reuses a server; forwarding thread only. */

@@ -172,6 +172,10 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         }
         neighbours.poll(nowNs, this);
         connections.expire(nowNs, EXPIRY_BUDGET_PER_TICK);
+        for (final VirtualService service : table.services())
+        {
+            service.scheduler().expire(nowNs);
+        }
         for (int i = 0; i < CONTROL_TASKS_PER_TICK; i++)
         {
             final Runnable task = controlTasks.poll();
@@ -308,7 +312,10 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             completeChecksum(buffer, protocol);
         }
         DirectRouting.rewrite(buffer, frameOffset, mac, directorMac);
-        queueEvent(event, buffer, frameLength);
+        if (queueEvent(event, buffer, frameLength))
+        {
+            server.countForwarded(frameLength);
+        }
     }
 
     /**
@@ -372,6 +379,10 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         {
             counters.increment(Counter.DROP_TABLE_FULL);
         }
+        else
+        {
+            server.countConnection();
+        }
         return handle;
     }
 
@@ -398,7 +409,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         counters.increment(Counter.CHECKSUMS_COMPLETED);
     }
 
-    private void queueEvent(final FrameEvent event, final UnsafeBuffer buffer, final int frameLength)
+    private boolean queueEvent(final FrameEvent event, final UnsafeBuffer buffer, final int frameLength)
     {
         final long slotAddress = buffer.addressOffset();
         final boolean ok;
@@ -425,6 +436,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             counters.increment(Counter.FORWARDED);
             counters.add(Counter.FORWARDED_BYTES, frameLength);
         }
+        return ok;
     }
 
     private boolean queue(final long address, final int length)
@@ -507,11 +519,33 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         final int serverId, final int activeDelta, final int inactiveDelta, final int persistentDelta)
     {
         final RealServer server = table.server(serverId);
-        if (server != null)
+        if (server == null)
         {
-            server.addActiveConns(activeDelta);
-            server.addInactiveConns(inactiveDelta);
-            server.addPersistentConns(persistentDelta);
+            return;
+        }
+        // A state change moves one connection between the counts without a threshold check, as set_tcp_state does.
+        if (activeDelta == 1 && inactiveDelta == -1)
+        {
+            server.inactiveToActive();
+        }
+        else if (activeDelta == -1 && inactiveDelta == 1)
+        {
+            server.activeToInactive();
+        }
+        else
+        {
+            if (activeDelta != 0)
+            {
+                server.addActiveConns(activeDelta);
+            }
+            if (inactiveDelta != 0)
+            {
+                server.addInactiveConns(inactiveDelta);
+            }
+            if (persistentDelta != 0)
+            {
+                server.addPersistentConns(persistentDelta);
+            }
         }
     }
 }

@@ -38,8 +38,10 @@ public final class ServiceTableBuilder
         validate(specs);
 
         final Map<String, RealServer> reusable = new HashMap<>();
+        final Map<String, Scheduler> previousSchedulers = new HashMap<>();
         for (final VirtualService service : previous.services())
         {
+            previousSchedulers.put(serviceIdentity(service.spec()), service.scheduler());
             final RealServer[] servers = service.servers();
             for (int i = 0; i < servers.length; i++)
             {
@@ -86,7 +88,10 @@ public final class ServiceTableBuilder
                     neighbours.add(rs.address());
                 }
             }
-            final Scheduler scheduler = Schedulers.create(spec.scheduler(), servers.clone(), spec.schedulerFlags());
+            // Passing the previous instance keeps what IPVS keeps across an edit: the rr cursor, the wrr current
+            // weight, the lblc cache.
+            final Scheduler scheduler = Schedulers.create(spec.scheduler(), servers.clone(), spec.schedulerFlags(),
+                previousSchedulers.get(serviceIdentity(spec)));
             final VirtualService service = new VirtualService(spec, scheduler, servers, methods);
             services.add(service);
             for (final VirtualAddress address : spec.addresses())
@@ -127,6 +132,11 @@ public final class ServiceTableBuilder
     private static boolean hasConnections(final RealServer server)
     {
         return server.activeConns() + server.inactiveConns() + server.persistentConns() > 0;
+    }
+
+    private static String serviceIdentity(final VirtualServiceSpec spec)
+    {
+        return spec.protocol() + "/" + spec.fwmark() + "/" + spec.addresses().get(0) + "/" + spec.scheduler();
     }
 
     private static String identity(final VirtualServiceSpec spec, final int address, final int port)

@@ -325,6 +325,28 @@ class ForwardingHandlerTest
     }
 
     @Test
+    void countsConnectionsAsIpvsDoesAndKeepsTrafficStatistics()
+    {
+        final ForwardingDriver driver = director("rr", 1);
+        final io.jlvs.scheduler.RealServer server = driver.director.table().services().get(0).servers()[0];
+        final FrameBuilder flow = FrameBuilder.tcp().src("198.18.0.10", 45_000).dst(VIP, 80);
+        final byte[] syn = flow.flags(SYN).build();
+        driver.frame(syn, 0);
+        assertEquals(0, server.activeConns(), "a half-open connection is inactive in IPVS");
+        assertEquals(1, server.inactiveConns());
+        final byte[] ack = flow.flags(ACK).build();
+        driver.frame(ack, 0);
+        assertEquals(1, server.activeConns(), "ESTABLISHED counts as active");
+        assertEquals(0, server.inactiveConns());
+        driver.frame(flow.flags(FIN | ACK).build(), 0);
+        assertEquals(0, server.activeConns());
+        assertEquals(1, server.inactiveConns());
+        assertEquals(1, server.connections());
+        assertEquals(3, server.inPackets());
+        assertEquals(3L * syn.length, server.inBytes());
+    }
+
+    @Test
     void dropsFramesWhoseVlanTagTheNicStripped()
     {
         final ForwardingDriver driver = director("rr", 1);
