@@ -72,7 +72,7 @@ public final class Director implements AutoCloseable
         this.neighbours = new NeighbourTable(options.neighbourTimers());
         this.arp = new ArpResponder(transport.macAddress(), neighbours);
         this.handler = new ForwardingHandler(transport, counters, () -> table, options.connectionCapacity(),
-            options.timeouts(), neighbours, arp, controlTasks);
+            options.timeouts(), options.expireQuiescentTemplate(), neighbours, arp, controlTasks);
     }
 
     /**

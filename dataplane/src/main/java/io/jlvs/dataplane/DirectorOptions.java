@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * @param captureBatch       the most frames the capture thread takes per duty cycle.
  * @param waitStrategy       how the forwarding thread waits for frames: {@code sleep} (default: spins, yields, then
  *                           parks briefly), {@code yield}, {@code busy} (lowest latency, burns a core), {@code block}.
+ * @param expireQuiescentTemplate IPVS's {@code expire_quiescent_template}: a persistent client of a server quiesced
+ *                           to weight 0 is scheduled afresh instead of staying (off by default, as in IPVS).
  */
 public record DirectorOptions(
     int ringSize,
@@ -24,7 +26,8 @@ public record DirectorOptions(
     NeighbourTimers neighbourTimers,
     long tickIntervalNs,
     int captureBatch,
-    String waitStrategy)
+    String waitStrategy,
+    boolean expireQuiescentTemplate)
 {
     public static final int DEFAULT_RING_SIZE = 512;
     public static final int DEFAULT_CONNECTION_CAPACITY = 1 << 20;
@@ -46,30 +49,36 @@ public record DirectorOptions(
     public static DirectorOptions defaults()
     {
         return new DirectorOptions(DEFAULT_RING_SIZE, DEFAULT_CONNECTION_CAPACITY, Timeouts.ipvsDefaults(),
-            NeighbourTimers.DEFAULT, DEFAULT_TICK_INTERVAL_NS, DEFAULT_CAPTURE_BATCH, "sleep");
+            NeighbourTimers.DEFAULT, DEFAULT_TICK_INTERVAL_NS, DEFAULT_CAPTURE_BATCH, "sleep", false);
     }
 
     public DirectorOptions withRingSize(final int ringSize)
     {
         return new DirectorOptions(ringSize, connectionCapacity, timeouts, neighbourTimers, tickIntervalNs,
-            captureBatch, waitStrategy);
+            captureBatch, waitStrategy, expireQuiescentTemplate);
     }
 
     public DirectorOptions withConnectionCapacity(final int capacity)
     {
         return new DirectorOptions(ringSize, capacity, timeouts, neighbourTimers, tickIntervalNs, captureBatch,
-            waitStrategy);
+            waitStrategy, expireQuiescentTemplate);
     }
 
     public DirectorOptions withTimeouts(final Timeouts timeouts)
     {
         return new DirectorOptions(ringSize, connectionCapacity, timeouts, neighbourTimers, tickIntervalNs,
-            captureBatch, waitStrategy);
+            captureBatch, waitStrategy, expireQuiescentTemplate);
+    }
+
+    public DirectorOptions withExpireQuiescentTemplate(final boolean expire)
+    {
+        return new DirectorOptions(ringSize, connectionCapacity, timeouts, neighbourTimers, tickIntervalNs,
+            captureBatch, waitStrategy, expire);
     }
 
     public DirectorOptions withWaitStrategy(final String waitStrategy)
     {
         return new DirectorOptions(ringSize, connectionCapacity, timeouts, neighbourTimers, tickIntervalNs,
-            captureBatch, waitStrategy);
+            captureBatch, waitStrategy, expireQuiescentTemplate);
     }
 }

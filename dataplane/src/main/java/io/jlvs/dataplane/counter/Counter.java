@@ -12,6 +12,8 @@ public enum Counter
     FORWARDED_BYTES("bytes forwarded", false),
     SUPER_FRAMES_FORWARDED("GSO super-frames forwarded for the kernel to segment", false),
     NEW_CONNECTIONS("connections scheduled", false),
+    MID_CONNECTION_SCHEDULED("TCP segments without a connection scheduled by mh's hash", false),
+    TEMPLATES_EXPIRED_QUIESCENT("persistence templates dropped for a quiesced server", false),
     ARP_REPLIES("ARP replies sent for a VIP", false),
     ARP_REQUESTS("ARP requests sent to resolve real servers", false),
     GRATUITOUS_ARPS("gratuitous ARPs sent", false),

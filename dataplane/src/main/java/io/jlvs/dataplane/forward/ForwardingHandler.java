@@ -58,6 +58,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private final int directorAddress;
     private final int mtu;
     private final boolean transportHasVnet;
+    private final boolean expireQuiescentTemplate;
 
     private ServiceTable table = ServiceTable.EMPTY;
     private boolean announcePending;
@@ -71,6 +72,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         final Supplier<ServiceTable> published,
         final int connectionCapacity,
         final Timeouts timeouts,
+        final boolean expireQuiescentTemplate,
         final NeighbourTable neighbours,
         final ArpResponder arp,
         final ManyToOneConcurrentArrayQueue<Runnable> controlTasks)
@@ -87,6 +89,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         this.directorAddress = transport.ipv4Address();
         this.mtu = transport.mtu();
         this.transportHasVnet = transport.vnetHeader();
+        this.expireQuiescentTemplate = expireQuiescentTemplate;
     }
 
     @Override
@@ -272,7 +275,8 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         }
         if (handle == ConnectionTable.NO_ENTRY)
         {
-            if (tcp && !syn)
+            final boolean midConnection = tcp && !syn;
+            if (midConnection && ((tcpFlags & TcpHeader.FLAG_RST) != 0 || !service.schedulesMidConnection()))
             {
                 counters.increment(Counter.DROP_NO_CONNECTION);
                 return;
@@ -282,7 +286,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             {
                 return;
             }
-            counters.increment(Counter.NEW_CONNECTIONS);
+            counters.increment(midConnection ? Counter.MID_CONNECTION_SCHEDULED : Counter.NEW_CONNECTIONS);
         }
         connections.onPacket(handle, tcpFlags, nowNs);
 
@@ -336,14 +340,19 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             {
                 final RealServer bound = table.server(connections.serverId(template));
                 // IPVS ip_vs_check_template: a template whose server went away is invalidated; a quiesced (weight 0)
-                // server keeps its persistent clients.
-                if (bound != null && bound.isAvailable())
+                // server keeps its persistent clients unless expire_quiescent_template is set.
+                final boolean quiescedAway = expireQuiescentTemplate && bound != null && bound.weight() == 0;
+                if (bound != null && bound.isAvailable() && !quiescedAway)
                 {
                     server = bound;
                     connections.touchTemplate(template, nowNs);
                 }
                 else
                 {
+                    if (quiescedAway)
+                    {
+                        counters.increment(Counter.TEMPLATES_EXPIRED_QUIESCENT);
+                    }
                     connections.invalidateTemplate(template);
                     template = ConnectionTable.NO_ENTRY;
                 }

@@ -1,5 +1,6 @@
 package io.jlvs.dataplane.service;
 
+import io.jlvs.scheduler.MaglevHashingScheduler;
 import io.jlvs.scheduler.RealServer;
 import io.jlvs.scheduler.Scheduler;
 
@@ -20,6 +21,7 @@ public final class VirtualService
     private final int persistenceNetmask;
     private final int templateAddress;
     private final int templatePort;
+    private final boolean schedulesMidConnection;
 
     VirtualService(
         final VirtualServiceSpec spec,
@@ -38,6 +40,15 @@ public final class VirtualService
         // key its templates on the first address and port 0.
         this.templateAddress = first.address();
         this.templatePort = spec.addresses().size() > 1 ? 0 : first.port();
+        // Maglev picks a server from the packet alone, so a segment of a connection this director never saw (the
+        // other director scheduled its SYN before a failover) still reaches the server that has it.
+        this.schedulesMidConnection = MaglevHashingScheduler.NAME.equals(scheduler.name()) && !isPersistent();
+    }
+
+    /** Whether a TCP segment without a connection entry may be scheduled (mh), rather than dropped. */
+    public boolean schedulesMidConnection()
+    {
+        return schedulesMidConnection;
     }
 
     public VirtualServiceSpec spec()

@@ -347,6 +347,48 @@ class ForwardingHandlerTest
     }
 
     @Test
+    void maglevSchedulesASegmentOfAConnectionItNeverSawToTheServerItsHashPicks()
+    {
+        final ForwardingDriver first = director("mh", 1, 1, 1);
+        final ForwardingDriver second = director("mh", 1, 1, 1);
+        for (int c = 0; c < 12; c++)
+        {
+            final FrameBuilder flow = FrameBuilder.tcp().src("198.18.0." + (20 + c), 46_000 + c).dst(VIP, 80);
+            first.frame(flow.flags(SYN).build(), 0);
+            final int scheduledBySyn = serverIndex(first.takeOnlySent());
+            // The second director takes over mid-connection: it sees only ACKs.
+            second.frame(flow.flags(ACK).build(), 0);
+            assertEquals(scheduledBySyn, serverIndex(second.takeOnlySent()), "connection " + c);
+        }
+        assertEquals(12, second.director.counters().get(Counter.MID_CONNECTION_SCHEDULED));
+        second.frame(FrameBuilder.tcp().src("198.18.0.99", 47_000).dst(VIP, 80).flags(FrameBuilder.RST).build(), 0);
+        assertTrue(second.sent().isEmpty(), "a RST without a connection is never scheduled");
+    }
+
+    @Test
+    void quiescedServerKeepsPersistentClientsUnlessExpireQuiescentTemplate()
+    {
+        for (final boolean expire : new boolean[]{false, true})
+        {
+            final ForwardingDriver driver = new ForwardingDriver(false, io.jlvs.dataplane.DirectorOptions.defaults()
+                .withRingSize(8).withConnectionCapacity(1024).withExpireQuiescentTemplate(expire));
+            final VirtualServiceSpec persistent = new VirtualServiceSpec(6,
+                List.of(new VirtualAddress(address(VIP), 80)), 0, "rr", SchedulerFlags.NONE, 300, 0xFFFF_FFFF,
+                servers(1, 1));
+            driver.director.apply(List.of(persistent));
+            driver.resolve(RS_MAC, RS[0], RS[1]);
+            driver.frame(FrameBuilder.tcp().src("198.18.0.30", 48_000).dst(VIP, 80).flags(SYN).build(), 0);
+            final int bound = serverIndex(driver.takeOnlySent());
+            final int[] weights = bound == 0 ? new int[]{0, 1} : new int[]{1, 0};
+            driver.director.apply(List.of(new VirtualServiceSpec(6, persistent.addresses(), 0, "rr",
+                SchedulerFlags.NONE, 300, 0xFFFF_FFFF, servers(weights))));
+            driver.frame(FrameBuilder.tcp().src("198.18.0.30", 48_001).dst(VIP, 80).flags(SYN).build(), 0);
+            assertEquals(expire ? 1 - bound : bound, serverIndex(driver.takeOnlySent()),
+                "expire_quiescent_template=" + expire);
+        }
+    }
+
+    @Test
     void dropsFramesWhoseVlanTagTheNicStripped()
     {
         final ForwardingDriver driver = director("rr", 1);
