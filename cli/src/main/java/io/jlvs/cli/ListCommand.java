@@ -58,6 +58,10 @@ final class ListCommand implements Callable<Integer>
     @Option(names = "--counters", description = "Every dataplane counter: frames, drops by reason, transport.")
     private boolean counters;
 
+    @Option(names = {"--neighbours", "--neighbors"},
+        description = "The real servers' neighbour entries: address, MAC (- when unknown) and state.")
+    private boolean neighbours;
+
     @Option(names = "--control-timeout", paramLabel = "MS", defaultValue = DEFAULT_CONTROL_TIMEOUT_MS,
         description = "How long to wait for the director's answer (default: ${DEFAULT-VALUE} ms).")
     private long controlTimeoutMs;
@@ -99,6 +103,6 @@ final class ListCommand implements Callable<Integer>
         }
         final ListView view = stats ? ListView.STATS : thresholds ? ListView.THRESHOLDS :
             persistentConn ? ListView.PERSISTENT_CONN : ListView.SERVICES;
-        return new ListRequest(view, exact, connections, timeout, counters);
+        return new ListRequest(view, exact, connections, timeout, counters, neighbours);
     }
 }

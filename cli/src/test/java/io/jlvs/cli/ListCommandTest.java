@@ -33,15 +33,18 @@ class ListCommandTest
             final Cli stats = Cli.run("list", "--control", path.toString(), "--stats", "--exact");
             final Cli connections = Cli.run("list", "--control", path.toString(), "-nc", "--timeout");
             final Cli counters = Cli.run("list", "--control", path.toString(), "--counters");
+            final Cli neighbours = Cli.run("list", "--control", path.toString(), "--neighbours");
+            final Cli neighbors = Cli.run("list", "--control", path.toString(), "--neighbors");
 
-            for (final Cli cli : List.of(plain, stats, connections, counters))
+            for (final Cli cli : List.of(plain, stats, connections, counters, neighbours, neighbors))
             {
                 assertEquals(ExitCodes.OK, cli.exitCode(), cli.toString());
                 assertEquals("the listing  \n", cli.out());
                 assertEquals("", cli.err());
             }
         }
-        assertEquals(List.of("list", "list stats exact", "list connections timeout", "list counters"), requests);
+        assertEquals(List.of("list", "list stats exact", "list connections timeout", "list counters",
+            "list neighbours", "list neighbours"), requests);
     }
 
     @Test

@@ -1,8 +1,8 @@
 /**
  * The control socket: a Unix domain socket (mode 0600) served by a running director on a control thread of its own,
  * never a dataplane thread. The protocol is one request line and a text answer, then the server closes:
- * {@code list [stats|thresholds|persistent-conn] [exact] [connections] [timeout] [counters]} answers with the listing,
- * {@code reload} re-reads the configuration; anything else, or a failure, answers with one line starting
- * {@code error: }.
+ * {@code list [stats|thresholds|persistent-conn] [exact] [connections] [timeout] [counters] [neighbours]} answers
+ * with the listing, {@code reload} re-reads the configuration; anything else, or a failure, answers with one line
+ * starting {@code error: }.
  */
 package io.jlvs.cli.control;

@@ -1,5 +1,7 @@
 package io.jlvs.cli.listing;
 
+import io.jlvs.arp.NeighbourState;
+import io.jlvs.arp.NeighbourTable;
 import io.jlvs.conntrack.ConnectionState;
 import io.jlvs.conntrack.ConnectionTable;
 import io.jlvs.conntrack.Timeouts;
@@ -24,8 +26,9 @@ import java.util.concurrent.TimeoutException;
  * Takes a {@link Listing} from a running {@link Director}, on the calling (control) thread.
  * <p>
  * Services, weights and connection counts come from the table the control plane last published and from the real
- * servers' single-writer counters, which any thread may read. The connection table belongs to the forwarding
- * thread, so it is read there, as a task through {@link Director#onForwardingThread}, and waited for with a timeout.
+ * servers' single-writer counters, which any thread may read; so may the neighbour cache. The connection table
+ * belongs to the forwarding thread, so it is read there, as a task through {@link Director#onForwardingThread}, and
+ * waited for with a timeout.
  */
 public final class DirectorSnapshot
 {
@@ -54,7 +57,8 @@ public final class DirectorSnapshot
             timeouts.udpSeconds(),
             connections,
             counters(director.counters()),
-            transportCounters(director.transport().counters()));
+            transportCounters(director.transport().counters()),
+            neighbours(director.neighbours()));
     }
 
     /** One row per VIP:port of each service (one per fwmark service), with its servers. */
@@ -136,6 +140,14 @@ public final class DirectorSnapshot
         {
             throw new IllegalStateException("reading the connection table failed: " + ex.getCause(), ex.getCause());
         }
+    }
+
+    /** The neighbour cache's entries, read from this thread: its {@code forEach} may be called from any. */
+    static List<NeighbourRow> neighbours(final NeighbourTable table)
+    {
+        final List<NeighbourRow> rows = new ArrayList<>();
+        table.forEach((address, mac, state) -> rows.add(new NeighbourRow(address, mac, NeighbourState.name(state))));
+        return rows;
     }
 
     private static List<CounterRow> counters(final Counters counters)

@@ -1,5 +1,6 @@
 package io.jlvs.cli.listing;
 
+import io.jlvs.arp.MacAddress;
 import io.jlvs.conntrack.IpProtocol;
 import io.jlvs.scheduler.Ipv4;
 import io.jlvs.scheduler.SchedulerFlags;
@@ -13,7 +14,7 @@ import java.util.Locale;
  * Prints a {@link Listing} in exactly the layouts of {@code ipvsadm -L -n} (and {@code --stats},
  * {@code --thresholds}, {@code --persistent-conn}, {@code -c}, {@code --timeout}), column widths, padding and
  * trailing spaces included, so that scripts written against ipvsadm's output keep working. Plus jlvs's own
- * {@code --counters} view. Addresses are always numeric: jlvs never resolves names ({@code -n} is implied).
+ * {@code --counters} and {@code --neighbours} views. Addresses are always numeric: jlvs never resolves names ({@code -n} is implied).
  * <p>
  * The widths are those of ipvsadm.c's {@code print_title}, {@code print_service_entry}, {@code print_largenum},
  * {@code list_conn}/{@code print_conn} and {@code list_timeout}.
@@ -44,6 +45,13 @@ public final class IpvsadmFormat
     /** A persistence netmask of all ones (per client address) is not printed. */
     private static final int HOST_NETMASK = 0xFFFF_FFFF;
 
+    /** The longest dotted quad, {@code 255.255.255.255}: the neighbour table's address column. */
+    private static final int ADDRESS_WIDTH = 15;
+    /** {@code aa:bb:cc:dd:ee:ff}: the neighbour table's MAC column. */
+    private static final int MAC_WIDTH = 17;
+    /** What the MAC column shows for an address no MAC was ever learnt for (as {@code ip neigh} leaves it out). */
+    private static final String NO_MAC = "-";
+
     private static final String NEWLINE = "\n";
 
     private static final Comparator<ServiceRow> SERVICE_ORDER = Comparator
@@ -51,6 +59,8 @@ public final class IpvsadmFormat
         .thenComparingInt(ServiceRow::protocol)
         .thenComparing(ServiceRow::address, Integer::compareUnsigned)
         .thenComparingInt(ServiceRow::port);
+    private static final Comparator<NeighbourRow> NEIGHBOUR_ORDER =
+        Comparator.comparing(NeighbourRow::address, Integer::compareUnsigned);
     private static final Comparator<ServerRow> SERVER_ORDER = Comparator
         .comparing(ServerRow::address, Integer::compareUnsigned)
         .thenComparingInt(ServerRow::port);
@@ -62,7 +72,7 @@ public final class IpvsadmFormat
     /** What {@code jlvs list} prints for {@code request}: the chosen tables, in ipvsadm's order. */
     public static String render(final Listing listing, final ListRequest request)
     {
-        if (!request.connections() && !request.timeout() && !request.counters())
+        if (!request.connections() && !request.timeout() && !request.counters() && !request.neighbours())
         {
             return services(listing, request.view(), request.exact());
         }
@@ -78,6 +88,10 @@ public final class IpvsadmFormat
         if (request.counters())
         {
             out.append(counters(listing));
+        }
+        if (request.neighbours())
+        {
+            out.append(neighbours(listing));
         }
         return out.toString();
     }
@@ -157,6 +171,31 @@ public final class IpvsadmFormat
             appendCounter(out, counter);
         }
         return out.toString();
+    }
+
+    /**
+     * jlvs's own view: one line per real server address the director resolves, in address order, with the MAC it
+     * learnt ({@code -} when none) and the entry's state in {@code ip neigh}'s words. Columns are as wide as their
+     * widest possible value, so the table stays aligned whatever the addresses.
+     */
+    public static String neighbours(final Listing listing)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append("Neighbours (interface ").append(listing.interfaceName()).append(')').append(NEWLINE);
+        out.append(neighbourLine("Address", "MAC", "State"));
+        final List<NeighbourRow> neighbours = new ArrayList<>(listing.neighbours());
+        neighbours.sort(NEIGHBOUR_ORDER);
+        for (final NeighbourRow neighbour : neighbours)
+        {
+            out.append(neighbourLine(neighbour.addressText(),
+                neighbour.hasMac() ? MacAddress.toString(neighbour.mac()) : NO_MAC, neighbour.state()));
+        }
+        return out.toString();
+    }
+
+    private static String neighbourLine(final String address, final String mac, final String state)
+    {
+        return format("%-" + ADDRESS_WIDTH + "s %-" + MAC_WIDTH + "s %s", address, mac, state) + NEWLINE;
     }
 
     private static void appendCounter(final StringBuilder out, final CounterRow counter)

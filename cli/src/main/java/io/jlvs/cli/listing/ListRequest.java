@@ -5,15 +5,17 @@ import java.util.List;
 
 /**
  * What a {@code jlvs list} asks for, as carried on the control socket: {@code list [stats|thresholds|persistent-conn]
- * [exact] [connections] [timeout] [counters]}.
+ * [exact] [connections] [timeout] [counters] [neighbours]}.
  *
  * @param view        which service table.
  * @param exact       {@code --exact}: numbers unscaled in the stats view.
  * @param connections {@code -c}: the connection table instead of the services.
  * @param timeout     {@code --timeout}: the timeouts instead of the services.
  * @param counters    {@code --counters}: every dataplane counter instead of the services.
+ * @param neighbours  {@code --neighbours}: the real servers' neighbour cache entries instead of the services.
  */
-public record ListRequest(ListView view, boolean exact, boolean connections, boolean timeout, boolean counters)
+public record ListRequest(
+    ListView view, boolean exact, boolean connections, boolean timeout, boolean counters, boolean neighbours)
 {
     public static final String VERB = "list";
     private static final String STATS = "stats";
@@ -23,9 +25,10 @@ public record ListRequest(ListView view, boolean exact, boolean connections, boo
     private static final String CONNECTIONS = "connections";
     private static final String TIMEOUT = "timeout";
     private static final String COUNTERS = "counters";
+    private static final String NEIGHBOURS = "neighbours";
 
     /** Plain {@code ipvsadm -L -n}. */
-    public static final ListRequest SERVICES = new ListRequest(ListView.SERVICES, false, false, false, false);
+    public static final ListRequest SERVICES = new ListRequest(ListView.SERVICES, false, false, false, false, false);
 
     public ListRequest
     {
@@ -63,6 +66,10 @@ public record ListRequest(ListView view, boolean exact, boolean connections, boo
         {
             words.add(COUNTERS);
         }
+        if (neighbours)
+        {
+            words.add(NEIGHBOURS);
+        }
         return String.join(" ", words);
     }
 
@@ -78,6 +85,7 @@ public record ListRequest(ListView view, boolean exact, boolean connections, boo
         boolean connections = false;
         boolean timeout = false;
         boolean counters = false;
+        boolean neighbours = false;
         for (final String word : words)
         {
             final ListView chosen;
@@ -90,8 +98,9 @@ public record ListRequest(ListView view, boolean exact, boolean connections, boo
                 case CONNECTIONS: connections = true; chosen = null; break;
                 case TIMEOUT: timeout = true; chosen = null; break;
                 case COUNTERS: counters = true; chosen = null; break;
+                case NEIGHBOURS: neighbours = true; chosen = null; break;
                 default: throw new IllegalArgumentException("unknown list option '" + word + "', expected " +
-                    "stats, thresholds, persistent-conn, exact, connections, timeout or counters");
+                    "stats, thresholds, persistent-conn, exact, connections, timeout, counters or neighbours");
             }
             if (chosen != null)
             {
@@ -102,6 +111,6 @@ public record ListRequest(ListView view, boolean exact, boolean connections, boo
                 view = chosen;
             }
         }
-        return new ListRequest(view, exact, connections, timeout, counters);
+        return new ListRequest(view, exact, connections, timeout, counters, neighbours);
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
  *                             thread time), else empty.
  * @param counters             every dataplane counter.
  * @param transportCounters    every counter of the interface's transport.
+ * @param neighbours           the neighbour cache's entries: the real servers the director resolves.
  */
 public record Listing(
     int size,
@@ -26,7 +27,8 @@ public record Listing(
     long udpTimeoutSeconds,
     List<ConnectionRow> connections,
     List<CounterRow> counters,
-    List<CounterRow> transportCounters)
+    List<CounterRow> transportCounters,
+    List<NeighbourRow> neighbours)
 {
     public Listing
     {
@@ -34,5 +36,6 @@ public record Listing(
         connections = List.copyOf(connections);
         counters = List.copyOf(counters);
         transportCounters = List.copyOf(transportCounters);
+        neighbours = List.copyOf(neighbours);
     }
 }

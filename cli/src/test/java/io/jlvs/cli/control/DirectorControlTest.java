@@ -111,6 +111,25 @@ class DirectorControlTest
     }
 
     @Test
+    void listNeighboursShowsEachRealServerWithTheMacLearntFromItsArpReply() throws Exception
+    {
+        answerArp("198.18.0.101", 0x02_00_00_00_01_01L);
+
+        final String reachable = awaitLine("list neighbours",
+            line -> line.startsWith("198.18.0.101 ") && line.endsWith(" REACHABLE"));
+
+        assertEquals("198.18.0.101    02:00:00:00:01:01 REACHABLE", reachable);
+        final List<String> lines = ControlClient.request(path, "list neighbours", TIMEOUT_MS).lines().toList();
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertEquals("Neighbours (interface " + transport.interfaceName() + ")", lines.get(0));
+        assertEquals("Address         MAC               State", lines.get(1));
+        assertEquals(reachable, lines.get(2));
+        // Nobody answers for .102: still being asked for, or given up on; either way no MAC.
+        assertTrue(lines.get(3).equals("198.18.0.102    -                 INCOMPLETE") ||
+            lines.get(3).equals("198.18.0.102    -                 FAILED"), lines.get(3));
+    }
+
+    @Test
     void listTimeoutShowsIpvsDefaults() throws IOException
     {
         assertEquals("Timeout (tcp tcpfin udp): 900 120 300\n", ControlClient.request(path, "list timeout", TIMEOUT_MS));

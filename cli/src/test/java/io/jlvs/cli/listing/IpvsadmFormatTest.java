@@ -1,5 +1,6 @@
 package io.jlvs.cli.listing;
 
+import io.jlvs.arp.NeighbourTable;
 import io.jlvs.scheduler.Ipv4;
 import io.jlvs.scheduler.SchedulerFlags;
 import org.junit.jupiter.api.Test;
@@ -158,7 +159,7 @@ class IpvsadmFormatTest
             new ConnectionRow(TCP, 898, "ESTABLISHED", Ipv4.parse("198.18.0.10"), 40000, Ipv4.parse("198.18.0.100"),
                 80, Ipv4.parse("198.18.0.11"), 80),
             new ConnectionRow(TCP, 5, "NONE", Ipv4.parse("198.18.0.0"), 0, Ipv4.parse("198.18.0.100"), 0,
-                Ipv4.parse("198.18.0.11"), 80)), List.of(), List.of());
+                Ipv4.parse("198.18.0.11"), 80)), List.of(), List.of(), List.of());
 
         assertLines(List.of(
             "IPVS connection entries",
@@ -171,7 +172,7 @@ class IpvsadmFormatTest
     @Test
     void printsTimeoutsAsIpvsadmTimeout()
     {
-        final Listing listing = new Listing(SIZE, "eth0", List.of(), 900, 120, 300, List.of(), List.of(), List.of());
+        final Listing listing = new Listing(SIZE, "eth0", List.of(), 900, 120, 300, List.of(), List.of(), List.of(), List.of());
 
         assertEquals("Timeout (tcp tcpfin udp): 900 120 300\n", IpvsadmFormat.timeout(listing));
     }
@@ -179,9 +180,10 @@ class IpvsadmFormatTest
     @Test
     void rendersConnectionsThenTimeoutInsteadOfTheServiceTableWhenAskedForBoth()
     {
-        final Listing listing = new Listing(SIZE, "eth0", List.of(), 900, 120, 300, List.of(), List.of(), List.of());
+        final Listing listing = new Listing(SIZE, "eth0", List.of(), 900, 120, 300, List.of(), List.of(), List.of(), List.of());
 
-        final String text = IpvsadmFormat.render(listing, new ListRequest(ListView.SERVICES, false, true, true, false));
+        final String text = IpvsadmFormat.render(listing,
+            new ListRequest(ListView.SERVICES, false, true, true, false, false));
 
         assertLines(List.of(
             "IPVS connection entries",
@@ -196,7 +198,7 @@ class IpvsadmFormatTest
             List.of(new CounterRow("RX_FRAMES", "frames received", 12, false),
                 new CounterRow("DROP_TRUNCATED", "dropped: truncated frame", 3, true),
                 new CounterRow("DROP_MALFORMED", "dropped: malformed IPv4 header", 4, true)),
-            List.of(new CounterRow("TX_FRAMES", "txFrames", 9, false)));
+            List.of(new CounterRow("TX_FRAMES", "txFrames", 9, false)), List.of());
 
         assertLines(List.of(
             "Dataplane counters (interface eth0)",
@@ -213,11 +215,51 @@ class IpvsadmFormatTest
     @Test
     void listRequestSurvivesTheRoundTripThroughItsRequestLine()
     {
-        final ListRequest request = new ListRequest(ListView.STATS, true, true, false, true);
+        final ListRequest request = new ListRequest(ListView.STATS, true, true, false, true, true);
 
-        assertEquals("list stats exact connections counters", request.toLine());
+        assertEquals("list stats exact connections counters neighbours", request.toLine());
         final List<String> words = List.of(request.toLine().split(" "));
         assertEquals(request, ListRequest.parse(words.subList(1, words.size())));
+    }
+
+    @Test
+    void neighboursListEveryResolvedAddressInAddressOrderWithADashForAnUnknownMac()
+    {
+        final Listing listing = new Listing(SIZE, "eth0", List.of(), 900, 120, 300, List.of(), List.of(), List.of(),
+            List.of(new NeighbourRow(Ipv4.parse("198.18.0.102"), NeighbourTable.NO_MAC, "INCOMPLETE"),
+                new NeighbourRow(Ipv4.parse("198.18.0.101"), 0x02_00_5e_0a_0b_0cL, "REACHABLE"),
+                new NeighbourRow(Ipv4.parse("255.255.255.254"), 0xaa_bb_cc_dd_ee_ffL, "FAILED"),
+                new NeighbourRow(Ipv4.parse("198.18.0.99"), 0x02_00_00_00_00_63L, "STALE")));
+
+        assertLines(List.of(
+            "Neighbours (interface eth0)",
+            "Address" + sp(9) + "MAC" + sp(15) + "State",
+            "198.18.0.99" + sp(5) + "02:00:00:00:00:63 STALE",
+            "198.18.0.101" + sp(4) + "02:00:5e:0a:0b:0c REACHABLE",
+            "198.18.0.102" + sp(4) + "-" + sp(17) + "INCOMPLETE",
+            "255.255.255.254 aa:bb:cc:dd:ee:ff FAILED"),
+            IpvsadmFormat.neighbours(listing));
+    }
+
+    @Test
+    void neighboursAloneReplaceTheServiceTableAndAnEmptyCacheStillPrintsTheHeader()
+    {
+        final Listing listing = listing(List.of(service(TCP, 0, "198.18.0.100", 80, "rr", 0, 0, -1, List.of())));
+
+        final String text = IpvsadmFormat.render(listing, ListRequest.parse(List.of("neighbours")));
+
+        assertLines(List.of(
+            "Neighbours (interface eth0)",
+            "Address" + sp(9) + "MAC" + sp(15) + "State"), text);
+    }
+
+    @Test
+    void neighboursRequestSurvivesTheRoundTripAlone()
+    {
+        final ListRequest request = ListRequest.parse(List.of("neighbours"));
+
+        assertEquals(new ListRequest(ListView.SERVICES, false, false, false, false, true), request);
+        assertEquals("list neighbours", request.toLine());
     }
 
     private static void assertLines(final List<String> expected, final String actual)
@@ -238,7 +280,7 @@ class IpvsadmFormatTest
 
     private static Listing listing(final List<ServiceRow> services)
     {
-        return new Listing(SIZE, "eth0", services, 900, 120, 300, List.of(), List.of(), List.of());
+        return new Listing(SIZE, "eth0", services, 900, 120, 300, List.of(), List.of(), List.of(), List.of());
     }
 
     private static ServiceRow service(
