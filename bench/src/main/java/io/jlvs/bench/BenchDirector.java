@@ -15,6 +15,7 @@ import io.jlvs.scheduler.RealServer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +36,7 @@ final class BenchDirector
     static final long FIRST_SERVER_MAC = 0x02_00_00_00_01_01L;
     /** The benchmark clock starts here: any fixed time works, nanoTime's origin is arbitrary. */
     static final long START_NS = TimeUnit.SECONDS.toNanos(1_000);
+    private static final long SHUFFLE_SEED = 0x6A6C7673L;
 
     final NullTransport transport;
     final Director director;
@@ -119,10 +121,14 @@ final class BenchDirector
         handler.onEvent(event, sequence++, endOfBatch);
     }
 
-    /** SYN then ACK for every flow, at {@code nowNs}: each ends ESTABLISHED (IPVS input-only states). */
+    /**
+     * SYN then ACK for every flow, at {@code nowNs}, in a shuffled order: each ends ESTABLISHED (IPVS input-only
+     * states), and table entries do not lie in memory in the order the flows' frames are replayed, as with real
+     * traffic where flows start and interleave independently.
+     */
     void establish(final FlowFrames flows, final long nowNs)
     {
-        for (int flow = 0; flow < flows.flows(); flow++)
+        for (final int flow : shuffled(flows.flows()))
         {
             frame(FlowFrames.frame(flow, FrameBuilder.SYN), nowNs);
             frame(FlowFrames.frame(flow, FrameBuilder.ACK), nowNs);
@@ -133,6 +139,25 @@ final class BenchDirector
             throw new IllegalStateException("expected " + flows.flows() + " connections, table has " +
                 handler.connections().size());
         }
+    }
+
+    /** 0..n-1 in a shuffled order, the same in every run (a fixed seed: runs must be comparable). */
+    static int[] shuffled(final int n)
+    {
+        final int[] order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+        final SplittableRandom random = new SplittableRandom(SHUFFLE_SEED);
+        for (int i = n - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i + 1);
+            final int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        return order;
     }
 
     Counters counters()
