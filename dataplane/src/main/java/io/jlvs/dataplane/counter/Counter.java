@@ -25,6 +25,8 @@ public enum Counter
     DROP_NOT_FOR_US("ignored: not for a virtual service", true),
     DROP_VLAN("ignored: VLAN-tagged (the tag was stripped; the frame belongs to a VLAN interface)", true),
     DROP_ARP_NOT_FOR_US("ignored: ARP not for a VIP", true),
+    PEER_DIRECTOR_FRAMES("left to the local stack: already scheduled by the peer director", true),
+    PEER_DIRECTORS_LEARNED("peer directors learned from their ARP for a VIP", false),
     DROP_NO_CONNECTION("dropped: TCP segment without a connection (not a SYN)", true),
     DROP_NO_REAL_SERVER("dropped: no real server available", true),
     DROP_NO_NEIGHBOUR("dropped: real server MAC not resolved", true),

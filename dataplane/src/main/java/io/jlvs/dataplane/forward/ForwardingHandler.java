@@ -1,7 +1,9 @@
 package io.jlvs.dataplane.forward;
 
 import com.lmax.disruptor.EventHandler;
+import io.jlvs.arp.ArpHeader;
 import io.jlvs.arp.ArpResponder;
+import io.jlvs.arp.MacAddress;
 import io.jlvs.arp.NeighbourTable;
 import io.jlvs.conntrack.ConnectionListener;
 import io.jlvs.conntrack.ConnectionTable;
@@ -42,6 +44,8 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private static final int EXPIRY_BUDGET_PER_TICK = 256;
     private static final int CONTROL_TASKS_PER_TICK = 8;
     private static final int SCRATCH_SLOTS = 256;
+    /** keepalived pairs are two directors; a few more covers a VRRP group without letting ARP fill memory. */
+    private static final int MAX_PEER_DIRECTORS = 8;
     private static final int TCP_NEW_CONNECTION_MASK = TcpHeader.FLAG_SYN | TcpHeader.FLAG_RST;
     private static final int VNET_FLAGS_KEPT_ON_TX = VnetHeader.F_NEEDS_CSUM;
 
@@ -64,6 +68,8 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private boolean announcePending;
     private boolean tableCheckDue;
     private int queuedFrames;
+    private final long[] peerDirectorMacs = new long[MAX_PEER_DIRECTORS];
+    private int peerDirectorCount;
     private long nowNs;
 
     public ForwardingHandler(
@@ -224,6 +230,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
 
     private void onArp(final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
     {
+        learnPeerDirector(buffer, frameOffset, frameLength);
         final int offset = claimScratch();
         final int length = arp.onArpFrame(buffer, frameOffset, frameLength, scratch.buffer(),
             offset + vnetLength(), nowNs);
@@ -260,6 +267,15 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         if (service == null)
         {
             counters.increment(Counter.DROP_NOT_FOR_US);
+            return;
+        }
+        final long sourceMac = MacAddress.read(buffer, frameOffset + EthernetHeader.SRC_MAC_OFFSET);
+        if (service.excludesSource(sourceMac) || isPeerDirector(sourceMac))
+        {
+            // The peer director of a master/backup pair scheduled this frame to us as one of its real servers:
+            // scheduling it again could send it back, and the two would bounce it for ever. The host's stack,
+            // which holds the VIP on lo, takes it.
+            counters.increment(Counter.PEER_DIRECTOR_FRAMES);
             return;
         }
 
@@ -468,6 +484,40 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private int vnetLength()
     {
         return transportHasVnet ? VnetHeader.LENGTH : 0;
+    }
+
+    /**
+     * Another host announcing or answering for one of our VIPs is the other director of a pair (keepalived loads
+     * the services on the backup too): remember its MAC so that frames it schedules to this host are not scheduled
+     * again. Bounded; the first ones seen are kept.
+     */
+    private void learnPeerDirector(final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
+    {
+        if (frameLength < ArpHeader.FRAME_LENGTH || peerDirectorCount == peerDirectorMacs.length)
+        {
+            return;
+        }
+        final int arp = frameOffset + ArpHeader.ETHERNET_HEADER_LENGTH;
+        final int senderAddress = buffer.getInt(arp + ArpHeader.SPA_OFFSET, java.nio.ByteOrder.BIG_ENDIAN);
+        final long senderMac = MacAddress.read(buffer, arp + ArpHeader.SHA_OFFSET);
+        if (senderMac != directorMac && MacAddress.isUnicast(senderMac) && table.isVirtualAddress(senderAddress) &&
+            !isPeerDirector(senderMac))
+        {
+            peerDirectorMacs[peerDirectorCount++] = senderMac;
+            counters.increment(Counter.PEER_DIRECTORS_LEARNED);
+        }
+    }
+
+    private boolean isPeerDirector(final long mac)
+    {
+        for (int i = 0; i < peerDirectorCount; i++)
+        {
+            if (peerDirectorMacs[i] == mac)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A zeroed scratch slot (its first bytes are the zero virtio-net header when the transport wants one). */

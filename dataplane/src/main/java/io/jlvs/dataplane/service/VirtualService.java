@@ -22,6 +22,7 @@ public final class VirtualService
     private final int templateAddress;
     private final int templatePort;
     private final boolean schedulesMidConnection;
+    private final long[] excludedSourceMacs;
 
     VirtualService(
         final VirtualServiceSpec spec,
@@ -43,6 +44,20 @@ public final class VirtualService
         // Maglev picks a server from the packet alone, so a segment of a connection this director never saw (the
         // other director scheduled its SYN before a failover) still reaches the server that has it.
         this.schedulesMidConnection = MaglevHashingScheduler.NAME.equals(scheduler.name()) && !isPersistent();
+        this.excludedSourceMacs = spec.excludedSourceMacs().stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** Whether frames from {@code sourceMac} are left alone by this service (a peer director's). Allocation-free. */
+    public boolean excludesSource(final long sourceMac)
+    {
+        for (final long excluded : excludedSourceMacs)
+        {
+            if (excluded == sourceMac)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a TCP segment without a connection entry may be scheduled (mh), rather than dropped. */

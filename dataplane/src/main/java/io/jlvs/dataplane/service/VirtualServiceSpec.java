@@ -17,6 +17,9 @@ import java.util.List;
  * @param persistenceTimeoutSeconds 0 = not persistent.
  * @param persistenceNetmask        netmask applied to the client address for persistence, host byte order.
  * @param realServers               its real servers.
+ * @param excludedSourceMacs        frames from these MACs are never scheduled by this service: they come from the
+ *                                  peer director of a master/backup pair whose directors are also real servers, which
+ *                                  already scheduled them here (keepalived.conf {@code jlvs_exclude_source_mac}).
  */
 public record VirtualServiceSpec(
     int protocol,
@@ -26,7 +29,8 @@ public record VirtualServiceSpec(
     SchedulerFlags schedulerFlags,
     int persistenceTimeoutSeconds,
     int persistenceNetmask,
-    List<RealServerSpec> realServers)
+    List<RealServerSpec> realServers,
+    List<Long> excludedSourceMacs)
 {
     public static final int TCP = 6;
     public static final int UDP = 17;
@@ -48,8 +52,24 @@ public record VirtualServiceSpec(
         }
         addresses = List.copyOf(addresses);
         realServers = List.copyOf(realServers);
+        excludedSourceMacs = excludedSourceMacs == null ? List.of() : List.copyOf(excludedSourceMacs);
         scheduler = scheduler == null ? Schedulers.DEFAULT : scheduler;
         schedulerFlags = schedulerFlags == null ? SchedulerFlags.NONE : schedulerFlags;
+    }
+
+    /** A service that excludes no source MAC. */
+    public VirtualServiceSpec(
+        final int protocol,
+        final List<VirtualAddress> addresses,
+        final int fwmark,
+        final String scheduler,
+        final SchedulerFlags schedulerFlags,
+        final int persistenceTimeoutSeconds,
+        final int persistenceNetmask,
+        final List<RealServerSpec> realServers)
+    {
+        this(protocol, addresses, fwmark, scheduler, schedulerFlags, persistenceTimeoutSeconds, persistenceNetmask,
+            realServers, List.of());
     }
 
     /** A single-address, non-persistent service: the common {@code virtual_server IP PORT} block. */

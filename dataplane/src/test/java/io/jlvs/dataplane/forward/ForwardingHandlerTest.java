@@ -389,6 +389,35 @@ class ForwardingHandlerTest
     }
 
     @Test
+    void framesFromAConfiguredPeerDirectorAreNeverScheduledAgain()
+    {
+        final long peerMac = 0x02_00_00_00_00_03L;
+        final ForwardingDriver driver = new ForwardingDriver(false);
+        driver.director.apply(List.of(new VirtualServiceSpec(6, List.of(new VirtualAddress(address(VIP), 80)), 0,
+            "rr", SchedulerFlags.NONE, 0, 0xFFFF_FFFF, servers(1), List.of(peerMac))));
+        driver.resolve(RS_MAC, RS[0]);
+        driver.frame(FrameBuilder.tcp().srcMac(peerMac).dst(VIP, 80).flags(SYN).build(), 0);
+        assertTrue(driver.sent().isEmpty());
+        assertEquals(1, driver.director.counters().get(Counter.PEER_DIRECTOR_FRAMES));
+        driver.frame(FrameBuilder.tcp().srcMac(CLIENT_MAC).dst(VIP, 80).flags(SYN).build(), 0);
+        assertEquals(0, serverIndex(driver.takeOnlySent()), "clients are still scheduled");
+    }
+
+    @Test
+    void aHostAnnouncingTheVipIsLearnedAsThePeerDirector()
+    {
+        final long peerMac = 0x02_00_00_00_00_03L;
+        final ForwardingDriver driver = director("rr", 1);
+        // keepalived's gratuitous ARP from the other director when it takes the VIP.
+        driver.frame(FrameBuilder.arp(1, peerMac, VIP, 0xFFFF_FFFF_FFFFL, VIP, 0xFFFF_FFFF_FFFFL), 0);
+        assertEquals(1, driver.director.counters().get(Counter.PEER_DIRECTORS_LEARNED));
+        driver.transport.clearSent();
+        driver.frame(FrameBuilder.tcp().srcMac(peerMac).dst(VIP, 80).flags(SYN).build(), 0);
+        assertTrue(driver.sent().isEmpty(), "the peer's frame is left to this host's stack");
+        assertEquals(1, driver.director.counters().get(Counter.PEER_DIRECTOR_FRAMES));
+    }
+
+    @Test
     void dropsFramesWhoseVlanTagTheNicStripped()
     {
         final ForwardingDriver driver = director("rr", 1);
