@@ -1,0 +1,421 @@
+package io.jlvs.cli;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import io.jlvs.cli.control.ControlClient;
+import io.jlvs.lab.Lab;
+import io.jlvs.lab.LabAddresses;
+import io.jlvs.lab.LabRequirements;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * jlvs as operators and the maintainers run it: a process of its own ({@code java ... io.jlvs.cli.Main run}),
+ * started with {@code ip netns exec} in the lab's director namespace so that it lives there for its whole life, fed
+ * a keepalived.conf file, asked through its control socket, reloaded with SIGHUP and stopped with SIGTERM; real HTTP
+ * clients (the lab's, and curl where it is installed) connect to the VIP from the client namespace.
+ */
+class RunCommandLabTest
+{
+    /** Bounds every wait on the running director: it answers in milliseconds; this only stops a broken run. */
+    private static final long WAIT_NS = TimeUnit.SECONDS.toNanos(10);
+    /** A fresh JVM loads the class path and opens its packet ring before the socket answers: give it longer. */
+    private static final long START_WAIT_NS = TimeUnit.SECONDS.toNanos(20);
+    private static final long POLL_MS = 50;
+    private static final long CONTROL_TIMEOUT_MS = 2_000;
+    private static final long EXIT_WAIT_SECONDS = 10;
+
+    /** wrr 3:2:1 over 60 connections: ten whole cycles of six. */
+    private static final int CONNECTIONS = 60;
+    /** After the reload the weights are 1:2; 30 and 15 are whole cycles of three. */
+    private static final int CONNECTIONS_AFTER_RELOAD = 30;
+    private static final int CONNECTIONS_AFTER_BAD_RELOAD = 15;
+    /** Every n-th request goes through curl, a real client process, when it is installed. */
+    private static final int CURL_EVERY = 5;
+    /** Small, so the child's connection table is cheap; printed as ipvsadm's "size=". */
+    private static final int CONNECTION_CAPACITY = 4096;
+
+    private static final Path CURL = Path.of("/usr/bin/curl");
+    private static final String CURL_MAX_SECONDS = "3";
+    private static final List<String> IP_FALLBACKS = List.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip");
+
+    /** SIGHUP's number, the same on every Linux architecture (asm-generic and x86 agree on 1). */
+    private static final int SIGHUP = 1;
+    /** ipvsadm's real server line {@code "  -> %-28s %-7s %-6d %-10u %-10u"}. */
+    private static final int ENDPOINT_WIDTH = 28;
+    private static final int FORWARD_WIDTH = 7;
+    private static final int WEIGHT_WIDTH = 6;
+    private static final int CONNS_WIDTH = 10;
+    private static final int ADDRESS_WIDTH = 15;
+    private static final String HEAVY = "heavy";
+
+    /** libc's kill(2): Java signals a process only with SIGTERM and SIGKILL; a reload needs SIGHUP. */
+    private interface LibC extends Library
+    {
+        int kill(int pid, int signal);
+    }
+
+    @TempDir
+    Path directory;
+
+    private Lab lab;
+    private Process jlvs;
+    private Path config;
+    private Path control;
+    private Path stdout;
+    private Path stderr;
+
+    @BeforeEach
+    void buildLab() throws IOException
+    {
+        LabRequirements.assumeLabAvailable();
+        lab = Lab.start();
+        config = directory.resolve("keepalived.conf");
+        control = directory.resolve("control.sock");
+        stdout = directory.resolve("jlvs.out");
+        stderr = directory.resolve("jlvs.err");
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException
+    {
+        try
+        {
+            // First: the process's packet socket keeps the director namespace alive, so the lab could not go.
+            kill();
+        }
+        finally
+        {
+            if (lab != null)
+            {
+                lab.close();
+            }
+        }
+    }
+
+    @Test
+    void forwardsByWeightListsAsIpvsadmReloadsOnSighupKeepsRunningOnABadFileAndStopsOnSigterm() throws Exception
+    {
+        try
+        {
+            Files.writeString(config, config(List.of("3", "2", "1")));
+            start();
+            awaitNeighboursReachable();
+
+            assertEquals(Map.of("rs1", 30, "rs2", 20, "rs3", 10), spread(CONNECTIONS));
+            // Every connection ended with the client's FIN: inactive (FIN_WAIT, 120 s), none active.
+            awaitListing(List.of(
+                serviceLine(),
+                serverLine(1, 3, 0, 30),
+                serverLine(2, 2, 0, 20),
+                serverLine(3, 1, 0, 10)));
+
+            Files.writeString(config, config(List.of("1", "2")));
+            signal(SIGHUP);
+            awaitFile(stdout, text -> text.contains("jlvs: reloaded " + config + ": running 1 virtual service " +
+                "with 2 real servers (SIGHUP)"));
+            // The servers that stay keep their connections (and counts); rs3 is no longer listed.
+            awaitListing(List.of(
+                serviceLine(),
+                serverLine(1, 1, 0, 30),
+                serverLine(2, 2, 0, 20)));
+            assertEquals(Map.of("rs1", 10, "rs2", 20), spread(CONNECTIONS_AFTER_RELOAD));
+            awaitListing(List.of(
+                serviceLine(),
+                serverLine(1, 1, 0, 40),
+                serverLine(2, 2, 0, 40)));
+
+            final String broken = config(List.of(HEAVY, "2"));
+            Files.writeString(config, broken);
+            signal(SIGHUP);
+            final String error = config + ":" + position(broken, HEAVY) +
+                ": expected a weight 0..65535, found '" + HEAVY + "'";
+            awaitFile(stderr, text -> text.contains(
+                "jlvs: reload failed, the running configuration stays: " + error + "\n"));
+            assertTrue(jlvs.isAlive(), "a bad file on reload must not stop the director");
+            assertEquals(Map.of("rs1", 5, "rs2", 10), spread(CONNECTIONS_AFTER_BAD_RELOAD));
+            awaitListing(List.of(
+                serviceLine(),
+                serverLine(1, 1, 0, 45),
+                serverLine(2, 2, 0, 50)));
+
+            // ProcessHandle.destroy() is SIGTERM on Linux: what systemctl stop sends.
+            jlvs.destroy();
+            assertTrue(jlvs.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS), "still running after SIGTERM");
+            assertEquals(ExitCodes.OK, jlvs.exitValue());
+            assertTrue(read(stdout).endsWith("jlvs: stopped\n"), read(stdout));
+            assertFalse(Files.exists(control, LinkOption.NOFOLLOW_LINKS), "the control socket is removed on stop");
+        }
+        catch (final Exception | AssertionError ex)
+        {
+            printProcessOutput();
+            throw ex;
+        }
+    }
+
+    /** The keepalived.conf of the scenario: real server n gets {@code weights.get(n - 1)}, written as given. */
+    private String config(final List<String> weights)
+    {
+        final StringBuilder text = new StringBuilder();
+        text.append("! written by RunCommandLabTest\n");
+        text.append("virtual_server ").append(LabAddresses.formatIpv4(lab.vip())).append(" 80 {\n");
+        text.append("    delay_loop 6\n");
+        text.append("    lb_algo wrr\n");
+        text.append("    lb_kind DR\n");
+        text.append("    protocol TCP\n");
+        for (int n = 1; n <= weights.size(); n++)
+        {
+            text.append("    real_server ").append(LabAddresses.formatIpv4(lab.realServerAddress(n)))
+                .append(" 80 {\n");
+            text.append("        weight ").append(weights.get(n - 1)).append('\n');
+            text.append("        TCP_CHECK {\n");
+            text.append("            connect_timeout 3\n");
+            text.append("        }\n");
+            text.append("    }\n");
+        }
+        text.append("}\n");
+        return text.toString();
+    }
+
+    /** {@code line:column} of the first {@code word} in {@code text}, both 1-based, as the parser reports them. */
+    private static String position(final String text, final String word)
+    {
+        final List<String> lines = text.lines().toList();
+        for (int i = 0; i < lines.size(); i++)
+        {
+            final int at = lines.get(i).indexOf(word);
+            if (at >= 0)
+            {
+                return (i + 1) + ":" + (at + 1);
+            }
+        }
+        throw new IllegalArgumentException(word + " is not in the text");
+    }
+
+    private void start() throws IOException
+    {
+        final List<String> command = List.of(
+            ipCommand(), "netns", "exec", lab.directorNamespace(),
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"),
+            Main.class.getName(), "run",
+            "--config", config.toString(),
+            "--interface", lab.directorInterface(),
+            "--control", control.toString(),
+            "--connections", Integer.toString(CONNECTION_CAPACITY));
+        jlvs = new ProcessBuilder(command)
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .start();
+        // Nothing to say on its stdin; closing it lets a read there see EOF instead of hanging.
+        jlvs.getOutputStream().close();
+    }
+
+    /** Kills the process if it still runs (it is ours: ip netns exec replaced itself with the JVM). */
+    private void kill() throws InterruptedException
+    {
+        if (jlvs == null)
+        {
+            return;
+        }
+        jlvs.descendants().forEach(ProcessHandle::destroyForcibly);
+        if (jlvs.isAlive())
+        {
+            jlvs.destroyForcibly();
+        }
+        if (!jlvs.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS))
+        {
+            System.err.println("jlvs process " + jlvs.pid() + " did not die after SIGKILL");
+        }
+    }
+
+    private void signal(final int signal)
+    {
+        final LibC libc = Native.load("c", LibC.class);
+        assertEquals(0, libc.kill(Math.toIntExact(jlvs.pid()), signal), "kill(" + jlvs.pid() + ", " + signal + ")");
+    }
+
+    /**
+     * Waits until the control socket answers and every real server's neighbour entry is REACHABLE with the MAC of
+     * that server's interface: before that, the director gives a server no traffic.
+     */
+    private void awaitNeighboursReachable() throws IOException, InterruptedException
+    {
+        final List<String> expected = new ArrayList<>();
+        expected.add("Neighbours (interface " + lab.directorInterface() + ")");
+        expected.add(pad("Address", ADDRESS_WIDTH) + " MAC" + " ".repeat(15) + "State");
+        for (int n = 1; n <= lab.realServerCount(); n++)
+        {
+            expected.add(pad(LabAddresses.formatIpv4(lab.realServerAddress(n)), ADDRESS_WIDTH) + ' ' +
+                lab.interfaceMac(lab.realServerNamespace(n), Lab.HOST_INTERFACE) + " REACHABLE");
+        }
+        final List<String> last = awaitAnswer("list neighbours", expected::equals, START_WAIT_NS);
+        assertEquals(String.join("\n", expected), String.join("\n", last));
+    }
+
+    /** Waits until {@code list} shows the header lines and then exactly {@code serviceLines}. */
+    private void awaitListing(final List<String> serviceLines) throws IOException, InterruptedException
+    {
+        final List<String> expected = new ArrayList<>();
+        expected.add("IP Virtual Server version 1.2.1 (size=" + CONNECTION_CAPACITY + ")");
+        expected.add("Prot LocalAddress:Port Scheduler Flags");
+        expected.add("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn");
+        expected.addAll(serviceLines);
+        final List<String> last = awaitAnswer("list", expected::equals, WAIT_NS);
+        // Line by line, for a readable failure.
+        assertEquals(String.join("\n", expected), String.join("\n", last));
+        for (final String line : last.subList(expected.size() - serviceLines.size() + 1, last.size()))
+        {
+            // What a script cutting ipvsadm's output by whitespace finds.
+            final String[] columns = line.trim().split("\\s+");
+            assertEquals(6, columns.length, line);
+            assertEquals("->", columns[0], line);
+            assertEquals("Route", columns[2], line);
+        }
+    }
+
+    private String serviceLine()
+    {
+        return "TCP  " + LabAddresses.formatIpv4(lab.vip()) + ":80 wrr";
+    }
+
+    /** ipvsadm pads every column, the last one too. */
+    private String serverLine(final int n, final int weight, final int active, final int inactive)
+    {
+        return "  -> " + pad(LabAddresses.formatIpv4(lab.realServerAddress(n)) + ":80", ENDPOINT_WIDTH) + ' ' +
+            pad("Route", FORWARD_WIDTH) + ' ' + pad(Integer.toString(weight), WEIGHT_WIDTH) + ' ' +
+            pad(Integer.toString(active), CONNS_WIDTH) + ' ' + pad(Integer.toString(inactive), CONNS_WIDTH);
+    }
+
+    private static String pad(final String text, final int width)
+    {
+        return text + " ".repeat(Math.max(0, width - text.length()));
+    }
+
+    /**
+     * Asks {@code request} until the answer's lines match, the process dies or the time is up; returns the last
+     * answer (empty when the socket never answered).
+     */
+    private List<String> awaitAnswer(final String request, final Predicate<List<String>> matches, final long waitNs)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + waitNs;
+        List<String> last = List.of();
+        while (System.nanoTime() - deadline < 0)
+        {
+            assertTrue(jlvs.isAlive(), () -> "jlvs exited with " + jlvs.exitValue());
+            try
+            {
+                last = ControlClient.request(control, request, CONTROL_TIMEOUT_MS).lines().toList();
+                if (matches.test(last))
+                {
+                    return last;
+                }
+            }
+            catch (final IOException notYet)
+            {
+                // The socket is not bound yet (the JVM is starting) or the director is busy: ask again.
+            }
+            Thread.sleep(POLL_MS);
+        }
+        return last;
+    }
+
+    private void awaitFile(final Path file, final Predicate<String> matches) throws IOException, InterruptedException
+    {
+        final long deadline = System.nanoTime() + WAIT_NS;
+        while (System.nanoTime() - deadline < 0)
+        {
+            if (matches.test(read(file)))
+            {
+                return;
+            }
+            Thread.sleep(POLL_MS);
+        }
+        fail("not found in " + file + " in time:\n" + read(file));
+    }
+
+    /**
+     * New connections from the client, one request each, and how many each real server answered. Every
+     * {@link #CURL_EVERY}-th goes through {@code curl} in the client namespace when it is installed, as the
+     * maintainers test; the rest through the lab's own client.
+     */
+    private Map<String, Integer> spread(final int connections) throws IOException
+    {
+        final boolean curl = Files.isExecutable(CURL);
+        final String url = "http://" + LabAddresses.formatIpv4(lab.vip()) + "/";
+        final Map<String, Integer> perServer = new TreeMap<>();
+        for (int i = 0; i < connections; i++)
+        {
+            final String body = curl && i % CURL_EVERY == 0 ?
+                lab.exec(lab.clientNamespace(), CURL.toString(), "-sS", "--max-time", CURL_MAX_SECONDS,
+                    "--noproxy", "*", url) :
+                lab.httpGet("/");
+            perServer.merge(body.trim(), 1, Integer::sum);
+        }
+        return perServer;
+    }
+
+    private static String read(final Path file) throws IOException
+    {
+        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    }
+
+    private void printProcessOutput()
+    {
+        try
+        {
+            System.out.println("--- jlvs stdout (" + stdout + ")\n" + read(stdout) + "--- jlvs stderr (" + stderr +
+                ")\n" + read(stderr) + "---");
+        }
+        catch (final IOException ex)
+        {
+            System.out.println("cannot read the jlvs output: " + ex);
+        }
+    }
+
+    /** iproute2's {@code ip}: on PATH, or where Debian and others install it when PATH leaves out sbin. */
+    private static String ipCommand()
+    {
+        final List<String> candidates = new ArrayList<>();
+        final String path = System.getenv("PATH");
+        if (path != null)
+        {
+            for (final String dir : path.split(":"))
+            {
+                if (!dir.isEmpty())
+                {
+                    candidates.add(dir + "/ip");
+                }
+            }
+        }
+        candidates.addAll(IP_FALLBACKS);
+        for (final String candidate : candidates)
+        {
+            if (Files.isRegularFile(Path.of(candidate)) && Files.isExecutable(Path.of(candidate)))
+            {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("iproute2's 'ip' not found on PATH nor in " + IP_FALLBACKS);
+    }
+}
