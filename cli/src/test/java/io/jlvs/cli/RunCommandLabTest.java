@@ -67,6 +67,10 @@ class RunCommandLabTest
     private static final int CONNS_WIDTH = 10;
     private static final int ADDRESS_WIDTH = 15;
     private static final String HEAVY = "heavy";
+    /** A client sends at least its SYN, its request and its FIN on a connection, each a segment of its own. */
+    private static final long MIN_PACKETS_PER_CONNECTION = 3;
+    /** An IPv4 header and a TCP header without options, whether or not the count includes the Ethernet header. */
+    private static final long MIN_SEGMENT_BYTES = 40;
 
     /** libc's kill(2): Java signals a process only with SIGTERM and SIGKILL; a reload needs SIGHUP. */
     private interface LibC extends Library
@@ -128,6 +132,7 @@ class RunCommandLabTest
                 serverLine(1, 3, 0, 30),
                 serverLine(2, 2, 0, 20),
                 serverLine(3, 1, 0, 10)));
+            assertStats(List.of(30L, 20L, 10L));
 
             Files.writeString(config, config(List.of("1", "2")));
             signal(SIGHUP);
@@ -291,6 +296,45 @@ class RunCommandLabTest
             assertEquals("->", columns[0], line);
             assertEquals("Route", columns[2], line);
         }
+    }
+
+    /**
+     * {@code list --stats --exact}: each server's Conns is what it was sent, its InPkts and InBytes at least what
+     * those connections must have carried, OutPkts and OutBytes 0 (DR replies bypass the director); the service
+     * line sums its servers.
+     */
+    private void assertStats(final List<Long> connectionsPerServer) throws IOException
+    {
+        final String answer = ControlClient.request(control, "list stats exact", CONTROL_TIMEOUT_MS);
+        final List<String> lines = answer.lines().toList();
+        assertEquals(3 + 1 + connectionsPerServer.size(), lines.size(), answer);
+        assertEquals("Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes",
+            lines.get(1), answer);
+        assertEquals("  -> RemoteAddress:Port", lines.get(2), answer);
+        long connections = 0;
+        long packets = 0;
+        long bytes = 0;
+        for (int n = 1; n <= connectionsPerServer.size(); n++)
+        {
+            final String line = lines.get(3 + n);
+            final String[] columns = line.trim().split("\\s+");
+            assertEquals(List.of("->", LabAddresses.formatIpv4(lab.realServerAddress(n)) + ":80"),
+                List.of(columns[0], columns[1]), line);
+            final long serverConnections = Long.parseLong(columns[2]);
+            final long serverPackets = Long.parseLong(columns[3]);
+            final long serverBytes = Long.parseLong(columns[5]);
+            assertEquals(connectionsPerServer.get(n - 1), serverConnections, line);
+            assertTrue(serverPackets >= MIN_PACKETS_PER_CONNECTION * serverConnections, line);
+            assertEquals("0", columns[4], line);
+            assertTrue(serverBytes >= MIN_SEGMENT_BYTES * serverPackets, line);
+            assertEquals("0", columns[6], line);
+            connections += serverConnections;
+            packets += serverPackets;
+            bytes += serverBytes;
+        }
+        final String service = lines.get(3);
+        assertEquals(List.of("TCP", LabAddresses.formatIpv4(lab.vip()) + ":80", Long.toString(connections),
+            Long.toString(packets), "0", Long.toString(bytes), "0"), List.of(service.trim().split("\\s+")), service);
     }
 
     private String serviceLine()

@@ -69,6 +69,9 @@ public final class DirectorSnapshot
         {
             final VirtualServiceSpec spec = service.spec();
             final List<ServerRow> servers = servers(service);
+            // The dataplane counts per server only, so a service's totals are those of the servers it has now:
+            // unlike IPVS's own per-service counters, a removed server takes its share with it, and the rows of a
+            // service on several VIP:port pairs each show the service's whole total.
             Stats total = Stats.ZERO;
             for (final ServerRow server : servers)
             {
@@ -104,12 +107,20 @@ public final class DirectorSnapshot
         for (int i = 0; i < servers.length; i++)
         {
             final RealServer server = servers[i];
-            // The dataplane keeps no per-server packet or byte totals yet: --stats shows zeros for them.
             rows.add(new ServerRow(server.address(), server.port(), service.method(i).label(), server.weight(),
                 server.activeConns(), server.inactiveConns(), server.persistentConns(), server.upperThreshold(),
-                server.lowerThreshold(), Stats.ZERO));
+                server.lowerThreshold(), stats(server)));
         }
         return rows;
+    }
+
+    /**
+     * The server's single-writer totals. OutPkts and OutBytes stay 0: in DR and TUN the replies go from the real
+     * server to the client without crossing the director, as IPVS also reports them.
+     */
+    private static Stats stats(final RealServer server)
+    {
+        return new Stats(server.connections(), server.inPackets(), 0, server.inBytes(), 0);
     }
 
     private static List<ConnectionRow> connections(final Director director, final long timeoutMs)

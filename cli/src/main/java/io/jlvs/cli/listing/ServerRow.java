@@ -9,7 +9,7 @@ import io.jlvs.scheduler.Ipv4;
  * @param forward         the word of ipvsadm's Forward column: {@code Route}, {@code Tunnel} or {@code Local}.
  * @param upperThreshold  0 = none.
  * @param lowerThreshold  0 = none.
- * @param stats           the server's totals, {@link Stats#ZERO} when the dataplane keeps none.
+ * @param stats           the server's totals: connections scheduled, frames and bytes forwarded to it.
  */
 public record ServerRow(
     int address,

@@ -31,6 +31,8 @@ class DirectorControlTest
     private static final long POLL_MS = 10;
     private static final long DIRECTOR_MAC = 0x02_00_00_00_00_02L;
     private static final int CAPACITY = 4096;
+    /** {@code ->}, the endpoint, Conns, InPkts, OutPkts, InBytes, OutBytes. */
+    private static final int STATS_LINE_COLUMNS = 7;
 
     @TempDir
     Path directory;
@@ -97,6 +99,41 @@ class DirectorControlTest
     }
 
     @Test
+    void listStatsShowsTheConnectionAndTheFrameForwardedToTheChosenServer() throws Exception
+    {
+        answerArp("198.18.0.101", 0x02_00_00_00_01_01L);
+        answerArp("198.18.0.102", 0x02_00_00_00_01_02L);
+        awaitNeighbours();
+        transport.inject(FrameBuilder.tcp().dstMac(DIRECTOR_MAC).src("198.18.0.10", 40001)
+            .dst("198.18.0.100", 80).flags(FrameBuilder.SYN).build(), 0);
+
+        // Conns, InPkts and InBytes are written one after the other: wait until all three show the frame.
+        final String row = awaitLine("list stats exact", DirectorControlTest::serverStatsShowAFrame);
+
+        // -> endpoint Conns InPkts OutPkts InBytes OutBytes; in DR replies bypass the director: Out* stay 0.
+        final String[] columns = row.trim().split("\\s+");
+        RealServer chosen = null;
+        for (final RealServer server : director.table().services().get(0).servers())
+        {
+            if (columns[1].equals(Ipv4.toString(server.address()) + ":" + server.port()))
+            {
+                chosen = server;
+            }
+        }
+        assertTrue(chosen != null, row);
+        assertEquals("1", columns[2], row);
+        assertEquals("1", columns[3], row);
+        assertEquals("0", columns[4], row);
+        assertTrue(chosen.inBytes() > 0, row);
+        assertEquals(Long.toString(chosen.inBytes()), columns[5], row);
+        assertEquals("0", columns[6], row);
+        final List<String> lines = ControlClient.request(path, "list stats exact", TIMEOUT_MS).lines().toList();
+        final String[] service = lines.get(3).trim().split("\\s+");
+        assertEquals(List.of("TCP", "198.18.0.100:80", "1", "1", "0", Long.toString(chosen.inBytes()), "0"),
+            List.of(service), lines.get(3));
+    }
+
+    @Test
     void listCountersShowsTheDataplaneCountersByName() throws Exception
     {
         transport.inject(new byte[] {1, 2, 3}, 0);
@@ -149,6 +186,15 @@ class DirectorControlTest
         assertTrue(ControlClient.request(path, "list sideways", TIMEOUT_MS)
             .startsWith("error: unknown list option 'sideways'"));
         assertTrue(ControlClient.request(path, "", TIMEOUT_MS).startsWith("error: unknown request ''"));
+    }
+
+    /** A {@code --stats} server line whose Conns, InPkts and InBytes are all non-zero. */
+    private static boolean serverStatsShowAFrame(final String line)
+    {
+        final String[] columns = line.trim().split("\\s+");
+        // The header's "  -> RemoteAddress:Port" has no numbers.
+        return line.startsWith("  -> ") && columns.length == STATS_LINE_COLUMNS && !"0".equals(columns[2]) &&
+            !"0".equals(columns[3]) && !"0".equals(columns[5]);
     }
 
     private void answerArp(final String serverAddress, final long serverMac)
