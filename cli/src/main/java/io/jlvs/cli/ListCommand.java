@@ -58,7 +58,7 @@ final class ListCommand implements Callable<Integer>
     @Option(names = "--counters", description = "Every dataplane counter: frames, drops by reason, transport.")
     private boolean counters;
 
-    @Option(names = {"--neighbours", "--neighbors"},
+    @Option(names = "--neighbours",
         description = "The real servers' neighbour entries: address, MAC (- when unknown) and state.")
     private boolean neighbours;
 

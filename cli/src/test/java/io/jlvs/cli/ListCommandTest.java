@@ -34,9 +34,8 @@ class ListCommandTest
             final Cli connections = Cli.run("list", "--control", path.toString(), "-nc", "--timeout");
             final Cli counters = Cli.run("list", "--control", path.toString(), "--counters");
             final Cli neighbours = Cli.run("list", "--control", path.toString(), "--neighbours");
-            final Cli neighbors = Cli.run("list", "--control", path.toString(), "--neighbors");
 
-            for (final Cli cli : List.of(plain, stats, connections, counters, neighbours, neighbors))
+            for (final Cli cli : List.of(plain, stats, connections, counters, neighbours))
             {
                 assertEquals(ExitCodes.OK, cli.exitCode(), cli.toString());
                 assertEquals("the listing  \n", cli.out());
@@ -44,7 +43,7 @@ class ListCommandTest
             }
         }
         assertEquals(List.of("list", "list stats exact", "list connections timeout", "list counters",
-            "list neighbours", "list neighbours"), requests);
+            "list neighbours"), requests);
     }
 
     @Test
