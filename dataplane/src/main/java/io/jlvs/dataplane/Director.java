@@ -15,6 +15,10 @@ import io.jlvs.dataplane.forward.ForwardingHandler;
 import io.jlvs.dataplane.pipeline.CaptureAgent;
 import io.jlvs.dataplane.pipeline.FrameEvent;
 import io.jlvs.dataplane.pipeline.FrameSlots;
+import io.jlvs.dataplane.local.HostCommands;
+import io.jlvs.dataplane.local.LocalDeliveryPath;
+import io.jlvs.dataplane.service.ForwardingMethod;
+import io.jlvs.dataplane.service.RealServerSpec;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.service.ServiceTableBuilder;
 import io.jlvs.dataplane.service.VirtualServiceSpec;
@@ -25,6 +29,9 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SystemNanoClock;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +67,9 @@ public final class Director implements AutoCloseable
         new ManyToOneConcurrentArrayQueue<>(CONTROL_QUEUE_CAPACITY);
     private final ForwardingHandler handler;
     private volatile ServiceTable table = ServiceTable.EMPTY;
+    private int[] hostAddresses = new int[0];
+    private LocalPathFactory localPathFactory;
+    private LocalDeliveryPath localPath;
     private volatile Throwable failure;
     private Disruptor<FrameEvent> disruptor;
     private AgentRunner captureRunner;
@@ -82,10 +92,87 @@ public final class Director implements AutoCloseable
      */
     public synchronized void apply(final List<VirtualServiceSpec> services)
     {
-        final ServiceTable next = builder.build(services, table);
+        final List<VirtualServiceSpec> resolved = markLocalServers(services);
+        final boolean local = resolved.stream().flatMap(s -> s.realServers().stream())
+            .anyMatch(rs -> rs.method() == ForwardingMethod.LOCAL);
+        if (local && localPath == null && localPathFactory == null)
+        {
+            throw new IllegalArgumentException("a real server is this host itself (Local forwarding) but this " +
+                "director has no path into the host's stack (it needs nft and ip, and root)");
+        }
+        ServiceTable next = builder.build(resolved, table);
+        if (local || localPath != null)
+        {
+            next = withLocalPath(next);
+        }
         neighbours.wanted(next.neighbourAddresses());
         arp.virtualAddresses(next.virtualAddresses());
         table = next;
+    }
+
+    /**
+     * Lets this director deliver to the host's own stack the connections of real servers whose address is one of
+     * {@code hostAddresses} (ipvsadm's "Local" forwarding), building the host side on first use.
+     *
+     * @param hostAddresses the host's own IPv4 addresses (host byte order).
+     * @param host          runs {@code ip}/{@code nft} in the director's namespace.
+     * @param openTransport opens a transport on a named interface of the director's namespace.
+     */
+    public synchronized void localDelivery(
+        final int[] hostAddresses, final HostCommands host, final Function<String, PacketTransport> openTransport)
+    {
+        this.hostAddresses = hostAddresses.clone();
+        this.localPathFactory = vips -> LocalDeliveryPath.open(host, transport.interfaceName(), vips, openTransport);
+    }
+
+    private List<VirtualServiceSpec> markLocalServers(final List<VirtualServiceSpec> services)
+    {
+        if (hostAddresses.length == 0)
+        {
+            return services;
+        }
+        final List<VirtualServiceSpec> marked = new ArrayList<>(services.size());
+        for (final VirtualServiceSpec spec : services)
+        {
+            final List<RealServerSpec> servers = new ArrayList<>(spec.realServers().size());
+            for (final RealServerSpec rs : spec.realServers())
+            {
+                final boolean isHost = Arrays.stream(hostAddresses).anyMatch(a -> a == rs.address());
+                servers.add(isHost && rs.method() == ForwardingMethod.ROUTE ? new RealServerSpec(rs.address(),
+                    rs.port(), rs.weight(), rs.upperThreshold(), rs.lowerThreshold(), ForwardingMethod.LOCAL) : rs);
+            }
+            marked.add(new VirtualServiceSpec(spec.protocol(), spec.addresses(), spec.fwmark(), spec.scheduler(),
+                spec.schedulerFlags(), spec.persistenceTimeoutSeconds(), spec.persistenceNetmask(), servers,
+                spec.excludedSourceMacs()));
+        }
+        return marked;
+    }
+
+    private ServiceTable withLocalPath(final ServiceTable next)
+    {
+        try
+        {
+            if (localPath == null)
+            {
+                localPath = localPathFactory.open(next.virtualAddresses());
+            }
+            else
+            {
+                localPath.virtualAddresses(next.virtualAddresses());
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("cannot set up Local forwarding: " + ex.getMessage(), ex);
+        }
+        return next.withLocalPath(localPath.transport(), localPath.stackSideMac());
+    }
+
+    /** Opens the host side of Local forwarding for a set of VIPs. */
+    @FunctionalInterface
+    private interface LocalPathFactory
+    {
+        LocalDeliveryPath open(int[] vips) throws IOException;
     }
 
     /** The table the control plane last published. */
@@ -203,7 +290,17 @@ public final class Director implements AutoCloseable
         }
         finally
         {
-            transport.close();
+            try
+            {
+                transport.close();
+            }
+            finally
+            {
+                if (localPath != null)
+                {
+                    localPath.close();
+                }
+            }
         }
     }
 

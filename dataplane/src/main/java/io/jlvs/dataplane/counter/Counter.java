@@ -12,6 +12,7 @@ public enum Counter
     FORWARDED_BYTES("bytes forwarded", false),
     SUPER_FRAMES_FORWARDED("GSO super-frames forwarded for the kernel to segment", false),
     NEW_CONNECTIONS("connections scheduled", false),
+    DELIVERED_LOCALLY("frames delivered to this host's own stack (Local real server)", false),
     MID_CONNECTION_SCHEDULED("TCP segments without a connection scheduled by mh's hash", false),
     TEMPLATES_EXPIRED_QUIESCENT("persistence templates dropped for a quiesced server", false),
     ARP_REPLIES("ARP replies sent for a VIP", false),
@@ -35,6 +36,7 @@ public enum Counter
     DROP_ICMP("dropped: ICMP to a VIP", true),
     DROP_OVERSIZE("dropped: larger than the MTU and not segmentable", true),
     DROP_RX_TOO_BIG("dropped: larger than a ring slot", true),
+    DROP_NO_LOCAL_PATH("dropped: Local real server but no path into the host's stack", true),
     DROP_TX_FULL("dropped: TX batch could not take the frame", true);
 
     private final String label;

@@ -68,6 +68,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private boolean announcePending;
     private boolean tableCheckDue;
     private int queuedFrames;
+    private int localQueued;
     private final long[] peerDirectorMacs = new long[MAX_PEER_DIRECTORS];
     private int peerDirectorCount;
     private long nowNs;
@@ -155,11 +156,14 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         // The neighbour cache learns the new wanted set on its next poll; re-derive every server's reachability
         // from it now, so new server objects start out right.
         neighbours.poll(nowNs, this);
-        for (final RealServer server : latest.serversById())
+        final RealServer[] servers = latest.serversById();
+        for (int id = 0; id < servers.length; id++)
         {
-            if (server != null)
+            if (servers[id] != null)
             {
-                server.neighbourReachable(neighbours.lookup(server.address()) != NeighbourTable.NO_MAC);
+                // The host itself needs no MAC: it is reached through the local path.
+                servers[id].neighbourReachable(latest.method(id) == ForwardingMethod.LOCAL ||
+                    neighbours.lookup(servers[id].address()) != NeighbourTable.NO_MAC);
             }
         }
         announcePending = true;
@@ -274,8 +278,13 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         {
             // The peer director of a master/backup pair scheduled this frame to us as one of its real servers:
             // scheduling it again could send it back, and the two would bounce it for ever. The host's stack,
-            // which holds the VIP on lo, takes it.
+            // which holds the VIP on lo, takes it: directly, or through the local path when VIP frames are kept
+            // from the stack (this host is a Local real server too).
             counters.increment(Counter.PEER_DIRECTOR_FRAMES);
+            if (table.localTransport() != null)
+            {
+                deliverLocally(event, buffer, frameOffset, frameLength);
+            }
             return;
         }
 
@@ -306,10 +315,19 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         }
         connections.onPacket(handle, tcpFlags, nowNs);
 
-        final RealServer server = table.server(connections.serverId(handle));
+        final int serverId = connections.serverId(handle);
+        final RealServer server = table.server(serverId);
         if (server == null)
         {
             counters.increment(Counter.DROP_NO_REAL_SERVER);
+            return;
+        }
+        if (table.method(serverId) == ForwardingMethod.LOCAL)
+        {
+            if (deliverLocally(event, buffer, frameOffset, frameLength))
+            {
+                server.countForwarded(frameLength);
+            }
             return;
         }
         final long mac = neighbours.lookup(server.address());
@@ -335,6 +353,58 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         if (queueEvent(event, buffer, frameLength))
         {
             server.countForwarded(frameLength);
+        }
+    }
+
+    /**
+     * The Local method: the frame goes into the host's own stack through the local veth, as a frame received there
+     * (batched on that transport like any TX).
+     */
+    private boolean deliverLocally(
+        final FrameEvent event, final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
+    {
+        final PacketTransport local = table.localTransport();
+        if (local == null)
+        {
+            counters.increment(Counter.DROP_NO_LOCAL_PATH);
+            return false;
+        }
+        if (!event.hasVnetHeader() && (event.status() & TransportStatus.CSUM_NOT_READY) != 0)
+        {
+            completeChecksum(buffer, parser.protocol());
+        }
+        DirectRouting.rewrite(buffer, frameOffset, table.localMac(), directorMac);
+        final boolean vnet = local.vnetHeader();
+        if (vnet)
+        {
+            prepareVnetHeader(event, buffer);
+        }
+        final long address = buffer.addressOffset() + (vnet ? FrameEvent.VNET_OFFSET : FrameEvent.FRAME_OFFSET);
+        final int length = (vnet ? VnetHeader.LENGTH : 0) + frameLength;
+        if (!local.queue(address, length))
+        {
+            flushLocal();
+            if (!local.queue(address, length))
+            {
+                counters.increment(Counter.DROP_TX_FULL);
+                return false;
+            }
+        }
+        localQueued++;
+        counters.increment(Counter.DELIVERED_LOCALLY);
+        return true;
+    }
+
+    private void flushLocal()
+    {
+        if (localQueued > 0)
+        {
+            localQueued = 0;
+            final PacketTransport local = table.localTransport();
+            if (local != null)
+            {
+                local.flush();
+            }
         }
     }
 
@@ -440,16 +510,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         final boolean ok;
         if (transportHasVnet)
         {
-            if (event.hasVnetHeader())
-            {
-                // DATA_VALID describes what the receiving side verified; it has no meaning on transmit.
-                final int flagsOffset = FrameEvent.VNET_OFFSET + VnetHeader.FLAGS_OFFSET;
-                buffer.putByte(flagsOffset, (byte)(buffer.getByte(flagsOffset) & VNET_FLAGS_KEPT_ON_TX));
-            }
-            else
-            {
-                buffer.setMemory(FrameEvent.VNET_OFFSET, VnetHeader.LENGTH, (byte)0);
-            }
+            prepareVnetHeader(event, buffer);
             ok = queue(slotAddress + FrameEvent.VNET_OFFSET, VnetHeader.LENGTH + frameLength);
         }
         else
@@ -462,6 +523,21 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             counters.add(Counter.FORWARDED_BYTES, frameLength);
         }
         return ok;
+    }
+
+    /** Makes the virtio-net header in front of the frame fit for TX. */
+    private static void prepareVnetHeader(final FrameEvent event, final UnsafeBuffer buffer)
+    {
+        if (event.hasVnetHeader())
+        {
+            // DATA_VALID describes what the receiving side verified; it has no meaning on transmit.
+            final int flagsOffset = FrameEvent.VNET_OFFSET + VnetHeader.FLAGS_OFFSET;
+            buffer.putByte(flagsOffset, (byte)(buffer.getByte(flagsOffset) & VNET_FLAGS_KEPT_ON_TX));
+        }
+        else
+        {
+            buffer.setMemory(FrameEvent.VNET_OFFSET, VnetHeader.LENGTH, (byte)0);
+        }
     }
 
     private boolean queue(final long address, final int length)
@@ -548,6 +624,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private void flush()
     {
         flushTransport();
+        flushLocal();
         scratch.reset();
     }
 

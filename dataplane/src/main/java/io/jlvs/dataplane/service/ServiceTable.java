@@ -1,5 +1,6 @@
 package io.jlvs.dataplane.service;
 
+import io.jlvs.dataplane.transport.PacketTransport;
 import io.jlvs.scheduler.RealServer;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -12,7 +13,7 @@ import java.util.List;
 public final class ServiceTable
 {
     public static final ServiceTable EMPTY = new ServiceTable(List.of(), new Long2ObjectHashMap<>(),
-        new RealServer[0], new int[0], new int[0], 0);
+        new RealServer[0], new ForwardingMethod[0], new int[0], new int[0], false, 0, null, 0);
 
     private static final int PORT_BITS = 16;
     private static final int PROTOCOL_SHIFT = 48;
@@ -21,24 +22,67 @@ public final class ServiceTable
     private final List<VirtualService> services;
     private final Long2ObjectHashMap<VirtualService> byKey;
     private final RealServer[] byId;
+    private final ForwardingMethod[] methodById;
     private final int[] virtualAddresses;
     private final int[] neighbourAddresses;
+    private final boolean hasLocalServers;
     private final int generation;
+    private final PacketTransport localTransport;
+    private final long localMac;
 
     ServiceTable(
         final List<VirtualService> services,
         final Long2ObjectHashMap<VirtualService> byKey,
         final RealServer[] byId,
+        final ForwardingMethod[] methodById,
         final int[] virtualAddresses,
         final int[] neighbourAddresses,
-        final int generation)
+        final boolean hasLocalServers,
+        final int generation,
+        final PacketTransport localTransport,
+        final long localMac)
     {
         this.services = List.copyOf(services);
         this.byKey = byKey;
         this.byId = byId;
+        this.methodById = methodById;
         this.virtualAddresses = virtualAddresses;
         this.neighbourAddresses = neighbourAddresses;
+        this.hasLocalServers = hasLocalServers;
         this.generation = generation;
+        this.localTransport = localTransport;
+        this.localMac = localMac;
+    }
+
+    /** The same table with the path into the host's own stack that Local servers are delivered through. */
+    public ServiceTable withLocalPath(final PacketTransport transport, final long stackSideMac)
+    {
+        return new ServiceTable(services, byKey, byId, methodById, virtualAddresses, neighbourAddresses,
+            hasLocalServers, generation, transport, stackSideMac);
+    }
+
+    /** How frames reach the server with this id; ROUTE for an unknown id. */
+    public ForwardingMethod method(final int id)
+    {
+        return id >= 0 && id < methodById.length && methodById[id] != null ? methodById[id] : ForwardingMethod.ROUTE;
+    }
+
+    /** Whether any real server is this host itself. */
+    public boolean hasLocalServers()
+    {
+        return hasLocalServers;
+    }
+
+    /** The transport into the host's own stack, or null when there is none. */
+    public PacketTransport localTransport()
+    {
+        return localTransport;
+    }
+
+    /** The destination MAC of frames delivered to the host's own stack. */
+    public long localMac()
+    {
+        return localMac;
     }
 
     static long key(final int protocol, final int address, final int port)

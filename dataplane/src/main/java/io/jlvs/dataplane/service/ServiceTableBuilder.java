@@ -102,11 +102,16 @@ public final class ServiceTableBuilder
         }
 
         final RealServer[] byId = new RealServer[id];
+        final ForwardingMethod[] methodById = new ForwardingMethod[id];
+        boolean local = false;
         for (final VirtualService service : services)
         {
-            for (final RealServer server : service.servers())
+            final RealServer[] servers = service.servers();
+            for (int i = 0; i < servers.length; i++)
             {
-                byId[server.id()] = server;
+                byId[servers[i].id()] = servers[i];
+                methodById[servers[i].id()] = service.method(i);
+                local |= service.method(i) == ForwardingMethod.LOCAL;
             }
         }
         for (final RealServer old : previous.serversById())
@@ -116,6 +121,7 @@ public final class ServiceTableBuilder
                 // IPVS keeps a deleted destination in its trash while connections use it; so do we.
                 old.enabled(false);
                 byId[old.id()] = old;
+                methodById[old.id()] = previous.method(old.id());
                 neighbours.add(old.address());
             }
         }
@@ -126,7 +132,8 @@ public final class ServiceTableBuilder
 
         nextId = id;
         generation++;
-        return new ServiceTable(services, byKey, byId, toArray(vips), toArray(neighbours), generation);
+        return new ServiceTable(services, byKey, byId, methodById, toArray(vips), toArray(neighbours), local, generation,
+            null, 0);
     }
 
     private static boolean hasConnections(final RealServer server)
@@ -196,11 +203,6 @@ public final class ServiceTableBuilder
                 {
                     throw new IllegalArgumentException("virtual service " + spec + ": real server " + rs +
                         ": TUN forwarding is not available in this version of jlvs (DR only)");
-                }
-                if (rs.method() == ForwardingMethod.LOCAL)
-                {
-                    throw new IllegalArgumentException("virtual service " + spec + ": real server " + rs +
-                        ": Local forwarding is not available in this version of jlvs (DR only)");
                 }
             }
         }

@@ -35,12 +35,21 @@ final class LabDirector implements AutoCloseable
     static LabDirector start(final Lab lab, final List<VirtualServiceSpec> services, final TransportOptions options)
         throws Exception
     {
+        return start(lab, services, options, director -> {});
+    }
+
+    /** {@code beforeApply} configures the director (e.g. Local delivery) before the services are applied. */
+    static LabDirector start(
+        final Lab lab, final List<VirtualServiceSpec> services, final TransportOptions options,
+        final java.util.function.Consumer<Director> beforeApply) throws Exception
+    {
         final AfPacketTransport transport = NetworkNamespace.call(lab.directorNamespace(),
             () -> AfPacketTransport.open(options));
         final Director director = new Director(transport,
             DirectorOptions.defaults().withRingSize(256).withConnectionCapacity(1 << 16));
         try
         {
+            beforeApply.accept(director);
             director.apply(services);
             director.start();
             awaitResolved(director);
