@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * <p>
  * Threads: attempts run on the scheduler's threads (never a dataplane thread) and outside the monitor's lock; their
  * verdicts are applied under the lock; the callback is called outside it, one call at a time, always with the latest
- * state, and only when the list differs from the one last accepted. Notify scripts are handed to a {@link Notifier}
+ * state, and only when the list differs from the one last accepted (a refused list is offered again, updated,
+ * after the next attempt). Notify scripts are handed to a {@link Notifier}
  * that runs them in the background with a time limit.
  * <p>
  * Life cycle: {@link #start()} publishes the starting list (alpha servers out, sorry server in if the quorum is
@@ -117,7 +118,7 @@ public final class HealthMonitor implements AutoCloseable
      * @param next the new configuration, already accepted by the CLI's mapper (so the director will accept it).
      * @throws IllegalStateException when closed.
      * @throws RuntimeException      whatever the callback throws; the new configuration is kept, and publishing is
-     *                               tried again at the next change.
+     *                               tried again after the next check completes.
      */
     public void reload(final List<MonitoredService> next)
     {
@@ -578,8 +579,8 @@ public final class HealthMonitor implements AutoCloseable
             }
             catch (final RuntimeException ex)
             {
-                log.accept("the director refused the services after a health change (tried again at the next " +
-                    "one): " + ex.getMessage());
+                log.accept("the director refused the services after a health change (tried again after the next " +
+                    "check): " + ex.getMessage());
                 if (rethrow)
                 {
                     throw ex;
