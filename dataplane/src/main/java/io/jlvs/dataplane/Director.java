@@ -82,7 +82,8 @@ public final class Director implements AutoCloseable
         this.neighbours = new NeighbourTable(options.neighbourTimers());
         this.arp = new ArpResponder(transport.macAddress(), neighbours);
         this.handler = new ForwardingHandler(transport, counters, () -> table, options.connectionCapacity(),
-            options.timeouts(), options.expireQuiescentTemplate(), neighbours, arp, controlTasks);
+            options.timeouts(), options.expireQuiescentTemplate(), options.learnPeerDirectors(), options.answerArp(),
+            neighbours, arp, controlTasks);
     }
 
     /**

@@ -18,6 +18,10 @@ import java.util.concurrent.TimeUnit;
  *                           parks briefly), {@code yield}, {@code busy} (lowest latency, burns a core), {@code block}.
  * @param expireQuiescentTemplate IPVS's {@code expire_quiescent_template}: a persistent client of a server quiesced
  *                           to weight 0 is scheduled afresh instead of staying (off by default, as in IPVS).
+ * @param learnPeerDirectors a host that announces one of our VIPs is taken for the peer director of a pair and its
+ *                           frames are never scheduled again (ping-pong protection; on by default).
+ * @param answerArp          answer ARP for the VIPs and announce them: off for a backup director that keeps its
+ *                           services loaded while the master owns the VIPs (keepalived's habit).
  */
 public record DirectorOptions(
     int ringSize,
@@ -27,7 +31,9 @@ public record DirectorOptions(
     long tickIntervalNs,
     int captureBatch,
     String waitStrategy,
-    boolean expireQuiescentTemplate)
+    boolean expireQuiescentTemplate,
+    boolean learnPeerDirectors,
+    boolean answerArp)
 {
     public static final int DEFAULT_RING_SIZE = 512;
     public static final int DEFAULT_CONNECTION_CAPACITY = 1 << 20;
@@ -49,36 +55,48 @@ public record DirectorOptions(
     public static DirectorOptions defaults()
     {
         return new DirectorOptions(DEFAULT_RING_SIZE, DEFAULT_CONNECTION_CAPACITY, Timeouts.ipvsDefaults(),
-            NeighbourTimers.DEFAULT, DEFAULT_TICK_INTERVAL_NS, DEFAULT_CAPTURE_BATCH, "sleep", false);
+            NeighbourTimers.DEFAULT, DEFAULT_TICK_INTERVAL_NS, DEFAULT_CAPTURE_BATCH, "sleep", false, true, true);
     }
 
     public DirectorOptions withRingSize(final int ringSize)
     {
         return new DirectorOptions(ringSize, connectionCapacity, timeouts, neighbourTimers, tickIntervalNs,
-            captureBatch, waitStrategy, expireQuiescentTemplate);
+            captureBatch, waitStrategy, expireQuiescentTemplate, learnPeerDirectors, answerArp);
     }
 
     public DirectorOptions withConnectionCapacity(final int capacity)
     {
         return new DirectorOptions(ringSize, capacity, timeouts, neighbourTimers, tickIntervalNs, captureBatch,
-            waitStrategy, expireQuiescentTemplate);
+            waitStrategy, expireQuiescentTemplate, learnPeerDirectors, answerArp);
     }
 
     public DirectorOptions withTimeouts(final Timeouts timeouts)
     {
         return new DirectorOptions(ringSize, connectionCapacity, timeouts, neighbourTimers, tickIntervalNs,
-            captureBatch, waitStrategy, expireQuiescentTemplate);
+            captureBatch, waitStrategy, expireQuiescentTemplate, learnPeerDirectors, answerArp);
     }
 
     public DirectorOptions withExpireQuiescentTemplate(final boolean expire)
     {
         return new DirectorOptions(ringSize, connectionCapacity, timeouts, neighbourTimers, tickIntervalNs,
-            captureBatch, waitStrategy, expire);
+            captureBatch, waitStrategy, expire, learnPeerDirectors, answerArp);
+    }
+
+    public DirectorOptions withLearnPeerDirectors(final boolean learn)
+    {
+        return new DirectorOptions(ringSize, connectionCapacity, timeouts, neighbourTimers, tickIntervalNs,
+            captureBatch, waitStrategy, expireQuiescentTemplate, learn, answerArp);
+    }
+
+    public DirectorOptions withAnswerArp(final boolean answer)
+    {
+        return new DirectorOptions(ringSize, connectionCapacity, timeouts, neighbourTimers, tickIntervalNs,
+            captureBatch, waitStrategy, expireQuiescentTemplate, learnPeerDirectors, answer);
     }
 
     public DirectorOptions withWaitStrategy(final String waitStrategy)
     {
         return new DirectorOptions(ringSize, connectionCapacity, timeouts, neighbourTimers, tickIntervalNs,
-            captureBatch, waitStrategy, expireQuiescentTemplate);
+            captureBatch, waitStrategy, expireQuiescentTemplate, learnPeerDirectors, answerArp);
     }
 }

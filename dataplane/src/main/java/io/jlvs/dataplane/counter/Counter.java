@@ -28,6 +28,7 @@ public enum Counter
     DROP_ARP_NOT_FOR_US("ignored: ARP not for a VIP", true),
     PEER_DIRECTOR_FRAMES("left to the local stack: already scheduled by the peer director", true),
     PEER_DIRECTORS_LEARNED("peer directors learned from their ARP for a VIP", false),
+    DROP_LOOP("dropped: would go back to the host it came from (director ping-pong)", true),
     DROP_NO_CONNECTION("dropped: TCP segment without a connection (not a SYN)", true),
     DROP_NO_REAL_SERVER("dropped: no real server available", true),
     DROP_NO_NEIGHBOUR("dropped: real server MAC not resolved", true),

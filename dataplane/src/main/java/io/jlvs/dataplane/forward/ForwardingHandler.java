@@ -63,6 +63,8 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private final int mtu;
     private final boolean transportHasVnet;
     private final boolean expireQuiescentTemplate;
+    private final boolean learnPeerDirectors;
+    private final boolean answerArp;
 
     private ServiceTable table = ServiceTable.EMPTY;
     private boolean announcePending;
@@ -80,6 +82,8 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         final int connectionCapacity,
         final Timeouts timeouts,
         final boolean expireQuiescentTemplate,
+        final boolean learnPeerDirectors,
+        final boolean answerArp,
         final NeighbourTable neighbours,
         final ArpResponder arp,
         final ManyToOneConcurrentArrayQueue<Runnable> controlTasks)
@@ -97,6 +101,8 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         this.mtu = transport.mtu();
         this.transportHasVnet = transport.vnetHeader();
         this.expireQuiescentTemplate = expireQuiescentTemplate;
+        this.learnPeerDirectors = learnPeerDirectors;
+        this.answerArp = answerArp;
     }
 
     @Override
@@ -171,7 +177,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
 
     private void onTick()
     {
-        if (announcePending)
+        if (announcePending && answerArp)
         {
             announcePending = false;
             for (final int vip : table.virtualAddresses())
@@ -234,11 +240,14 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
 
     private void onArp(final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
     {
-        learnPeerDirector(buffer, frameOffset, frameLength);
+        if (learnPeerDirectors)
+        {
+            learnPeerDirector(buffer, frameOffset, frameLength);
+        }
         final int offset = claimScratch();
         final int length = arp.onArpFrame(buffer, frameOffset, frameLength, scratch.buffer(),
             offset + vnetLength(), nowNs);
-        if (length > 0)
+        if (length > 0 && answerArp)
         {
             queueScratch(offset, length);
             counters.increment(Counter.ARP_REPLIES);
@@ -274,7 +283,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             return;
         }
         final long sourceMac = MacAddress.read(buffer, frameOffset + EthernetHeader.SRC_MAC_OFFSET);
-        if (service.excludesSource(sourceMac) || isPeerDirector(sourceMac))
+        if (service.excludesSource(sourceMac) || (learnPeerDirectors && isPeerDirector(sourceMac)))
         {
             // The peer director of a master/backup pair scheduled this frame to us as one of its real servers:
             // scheduling it again could send it back, and the two would bounce it for ever. The host's stack,
@@ -334,6 +343,13 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         if (mac == NeighbourTable.NO_MAC)
         {
             counters.increment(Counter.DROP_NO_NEIGHBOUR);
+            return;
+        }
+        if (mac == sourceMac)
+        {
+            // Sending a frame back to the host it came from: that host scheduled it to us, we would schedule it
+            // back, for ever (two directors that are also real servers, without ping-pong protection).
+            counters.increment(Counter.DROP_LOOP);
             return;
         }
         if (frameLength - EthernetHeader.LENGTH > mtu)

@@ -418,6 +418,19 @@ class ForwardingHandlerTest
     }
 
     @Test
+    void aFrameThatWouldGoBackToTheHostItCameFromIsCaughtAsALoop()
+    {
+        final ForwardingDriver driver = new ForwardingDriver(false, io.jlvs.dataplane.DirectorOptions.defaults()
+            .withRingSize(8).withConnectionCapacity(1024).withLearnPeerDirectors(false));
+        driver.director.apply(List.of(VirtualServiceSpec.of(6, address(VIP), 80, "rr", servers(1))));
+        driver.resolve(RS_MAC, RS[0]);
+        // rs1 is the other director of a pair: it scheduled this connection to us, and rr would send it back.
+        driver.frame(FrameBuilder.tcp().srcMac(RS_MAC[0]).dst(VIP, 80).flags(SYN).build(), 0);
+        assertTrue(driver.sent().isEmpty());
+        assertEquals(1, driver.director.counters().get(Counter.DROP_LOOP));
+    }
+
+    @Test
     void dropsFramesWhoseVlanTagTheNicStripped()
     {
         final ForwardingDriver driver = director("rr", 1);
