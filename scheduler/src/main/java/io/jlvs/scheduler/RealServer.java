@@ -357,7 +357,7 @@ public final class RealServer
         return (long)IN_PACKETS.getOpaque(this);
     }
 
-    /** IPVS's {@code InBytes}: bytes of the frames forwarded to this server. */
+    /** IPVS's {@code InBytes}: bytes of the IP packets forwarded to this server (Ethernet headers not counted). */
     public long inBytes()
     {
         return (long)IN_BYTES.getOpaque(this);
@@ -369,7 +369,7 @@ public final class RealServer
         CONNECTIONS.setRelease(this, connections + 1);
     }
 
-    /** Forwarding thread only: one frame of {@code bytes} was forwarded to this server. */
+    /** Forwarding thread only: one IP packet of {@code bytes} was forwarded to this server. */
     public void countForwarded(final int bytes)
     {
         IN_PACKETS.setRelease(this, inPackets + 1);

@@ -335,7 +335,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         {
             if (deliverLocally(event, buffer, frameOffset, frameLength))
             {
-                server.countForwarded(frameLength);
+                server.countForwarded(parser.ipTotalLength());
             }
             return;
         }
@@ -368,7 +368,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         DirectRouting.rewrite(buffer, frameOffset, mac, directorMac);
         if (queueEvent(event, buffer, frameLength))
         {
-            server.countForwarded(frameLength);
+            server.countForwarded(parser.ipTotalLength());
         }
     }
 
