@@ -246,14 +246,19 @@ public final class CheckContext
                 return "replies to " + Ipv4.toString(client()) + " leave by it";
             }
         }
-        return "the first Ethernet interface that is up (--interface names another)";
+        return "chosen as the first Ethernet interface that is up; --interface names another";
     }
 
     private Known<String> chooseClientInterface()
     {
         if (options.interfaceName().isPresent())
         {
-            return Known.of(options.interfaceName().get());
+            final String given = options.interfaceName().get();
+            if (links().isKnown() && link(given).isEmpty())
+            {
+                return Known.unknown("there is no interface " + given + " here (interfaces: " + linkNames() + ")");
+            }
+            return Known.of(given);
         }
         for (final int vip : options.vips())
         {

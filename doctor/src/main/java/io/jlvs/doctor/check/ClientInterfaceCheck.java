@@ -14,6 +14,13 @@ public final class ClientInterfaceCheck implements Check
     @Override
     public void run(final CheckContext context, final List<Finding> findings)
     {
+        if (context.options().interfaceName().isPresent())
+        {
+            final String given = context.options().interfaceName().get();
+            findings.add(InterfaceState.judge(context, ID, given, given + " faces the director and the clients " +
+                "(as given)"));
+            return;
+        }
         final Known<String> facing = context.clientInterface();
         if (!facing.isKnown())
         {

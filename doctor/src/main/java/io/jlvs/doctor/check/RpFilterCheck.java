@@ -76,8 +76,7 @@ public final class RpFilterCheck implements Check
         }
         for (final String device : devices)
         {
-            judge(context, findings, all, device, "decapsulated packets arrive on " + device +
-                " but the route back to their clients leaves by the physical interface");
+            judge(context, findings, all, device, "decapsulated packets", "the physical interface");
         }
     }
 
@@ -105,16 +104,20 @@ public final class RpFilterCheck implements Check
                 ", where the requests arrive"));
             return;
         }
-        judge(context, findings, all, facing.value(), "requests from " + Ipv4.toString(context.client()) +
-            " arrive on " + facing.value() + " but the route back leaves by " + replyDevice);
+        judge(context, findings, all, facing.value(), "requests from " + Ipv4.toString(context.client()),
+            replyDevice);
     }
 
+    /**
+     * Judges rp_filter for {@code packets} arriving on {@code device} whose route back leaves by {@code backBy}.
+     */
     private static void judge(
         final CheckContext context,
         final List<Finding> findings,
         final int all,
         final String device,
-        final String why)
+        final String packets,
+        final String backBy)
     {
         final String path = Sysctls.confPath(device, RP_FILTER);
         final Known<Integer> own = context.sysctlInt(path);
@@ -128,7 +131,8 @@ public final class RpFilterCheck implements Check
         if (effective != STRICT)
         {
             findings.add(Finding.ok(ID, "rp_filter is " + effective + " on " + device + values + ": " +
-                (effective == 0 ? "off" : "loose") + ", so packets pass although " + why));
+                (effective == 0 ? "off" : "loose") + ", so " + packets + " pass although the route back to " +
+                "their source leaves by " + backBy));
             return;
         }
         final List<String> writes = new ArrayList<>();
@@ -142,7 +146,8 @@ public final class RpFilterCheck implements Check
             writes.add(path);
             writes.add(LOOSE);
         }
-        findings.add(Finding.fail(ID, "rp_filter is 1 (strict) on " + device + values + ": " + why +
-            ", so the kernel drops them", Sysctls.writeCommand(writes.toArray(new String[0]))));
+        findings.add(Finding.fail(ID, "rp_filter is 1 (strict) on " + device + values + ": " + packets +
+            " arrive on " + device + " but the route back to their source leaves by " + backBy + ", so the kernel " +
+            "drops them", Sysctls.writeCommand(writes.toArray(new String[0]))));
     }
 }
