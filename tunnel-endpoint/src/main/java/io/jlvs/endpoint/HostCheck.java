@@ -8,8 +8,11 @@ import java.util.OptionalInt;
  * Checks what a real server needs so that the inner packets the endpoint delivers reach the local server and the
  * host does not disturb the director, and says what is wrong, one line each with the command that fixes it:
  * <ul>
- * <li>rp_filter for the TUN device must be 0 or 2: the inner packet's source is the client, whose route leads out
- *     another interface, so strict mode (1) drops every one. The kernel applies max(all, device).</li>
+ * <li>rp_filter for the TUN device, max(all, device), must be 0: the inner packet's source is the client, whose
+ *     route leads out another interface, so strict mode (1) drops every one; and loose mode (2) drops every packet
+ *     arriving on a device without an IPv4 address ({@code __fib_validate_source}: {@code no_addr} leads to
+ *     {@code last_resort}, which rejects whenever rp_filter is on), which the TUN device is unless a VIP is put on
+ *     it. The endpoint sets its own device to 0; {@code all} is the operator's.</li>
  * <li>accept_local: a client whose address is one of this host's is dropped as a martian unless it is on
  *     (all OR device); only a note, since only such a client is affected.</li>
  * <li>each VIP must be an address of this host, as a /32 on lo (or on the TUN device).</li>
@@ -59,13 +62,24 @@ public final class HostCheck
         final HostFacts facts, final String interfaceName, final String tunName, final int[] vips)
     {
         final List<HostFinding> findings = new ArrayList<>();
+        List<InterfaceAddress> addresses;
+        String addressFailure = null;
+        try
+        {
+            addresses = facts.ipv4Addresses();
+        }
+        catch (final RuntimeException ex)
+        {
+            addresses = null;
+            addressFailure = ex.getMessage();
+        }
         if (interfaceName != null)
         {
             checkInterface(facts, interfaceName, findings);
         }
-        checkRpFilter(facts, tunName, findings);
+        checkRpFilter(facts, tunName, hasAddress(addresses, tunName), findings);
         checkAcceptLocal(facts, tunName, findings);
-        if (checkVips(facts, tunName, vips, findings))
+        if (checkVips(addresses, addressFailure, tunName, vips, findings))
         {
             checkArp(facts, interfaceName, ARP_IGNORE, ARP_IGNORE_MIN,
                 "the host answers ARP requests for the VIP, competing with the director for it", findings);
@@ -91,7 +105,8 @@ public final class HostCheck
         }
     }
 
-    private static void checkRpFilter(final HostFacts facts, final String tunName, final List<HostFinding> out)
+    private static void checkRpFilter(
+        final HostFacts facts, final String tunName, final boolean tunHasAddress, final List<HostFinding> out)
     {
         final OptionalInt all = facts.ipv4Conf(ALL, RP_FILTER);
         if (all.isEmpty())
@@ -101,35 +116,40 @@ public final class HostCheck
             return;
         }
         final OptionalInt device = facts.ipv4Conf(tunName, RP_FILTER);
+        final int allValue = all.getAsInt();
         final int deviceValue = device.orElse(RP_FILTER_OFF);
-        final int effective = Math.max(all.getAsInt(), deviceValue);
+        final int effective = Math.max(allValue, deviceValue);
         final String values = device.isPresent() ?
-            "(all=" + all.getAsInt() + ", " + tunName + "=" + deviceValue + ")" :
-            "(all=" + all.getAsInt() + "; " + tunName + " does not exist yet, the endpoint sets its own to 0)";
-        if (effective == RP_FILTER_STRICT)
-        {
-            final List<String> assignments = new ArrayList<>();
-            if (all.getAsInt() == RP_FILTER_STRICT)
-            {
-                assignments.add(key(ALL, RP_FILTER) + "=" + RP_FILTER_LOOSE);
-            }
-            if (deviceValue == RP_FILTER_STRICT)
-            {
-                assignments.add(key(tunName, RP_FILTER) + "=" + RP_FILTER_OFF);
-            }
-            out.add(HostFinding.problem("rp_filter is strict for " + tunName + " " + values + ": the kernel drops " +
-                "every inner packet, because its source, the client, is not routed back through " + tunName,
-                "sysctl -w " + String.join(" ", assignments)));
-        }
-        else if (effective == RP_FILTER_OFF)
+            "(all=" + allValue + ", " + tunName + "=" + deviceValue + ")" :
+            "(all=" + allValue + "; " + tunName + " does not exist yet, the endpoint sets its own to 0)";
+        if (effective == RP_FILTER_OFF)
         {
             out.add(HostFinding.ok("rp_filter is off for " + tunName + " " + values));
+            return;
         }
-        else
+        if (effective == RP_FILTER_LOOSE && tunHasAddress)
         {
-            out.add(HostFinding.ok("rp_filter is loose for " + tunName + " " + values + ": inner packets pass " +
-                "when the host has a route to the client (a default route will do)"));
+            out.add(HostFinding.ok("rp_filter is loose for " + tunName + " " + values + ", which has an address: " +
+                "inner packets pass when the host has a route to the client (a default route will do)"));
+            return;
         }
+        final List<String> assignments = new ArrayList<>();
+        if (allValue != RP_FILTER_OFF)
+        {
+            assignments.add(key(ALL, RP_FILTER) + "=" + RP_FILTER_OFF);
+        }
+        if (deviceValue != RP_FILTER_OFF)
+        {
+            assignments.add(key(tunName, RP_FILTER) + "=" + RP_FILTER_OFF);
+        }
+        final String why = effective == RP_FILTER_STRICT ?
+            "strict for " + tunName + " " + values + ": the kernel drops every inner packet, because its source, " +
+                "the client, is not routed back through " + tunName :
+            "loose for " + tunName + " " + values + ", but " + tunName + " has no IPv4 address, and the kernel's " +
+                "source check rejects every packet arriving on a device without one unless rp_filter is 0";
+        final String others = allValue != RP_FILTER_OFF ? " (with all=0 every other interface keeps its own " +
+            "rp_filter)" : "";
+        out.add(HostFinding.problem("rp_filter is " + why + others, "sysctl -w " + String.join(" ", assignments)));
     }
 
     private static void checkAcceptLocal(final HostFacts facts, final String tunName, final List<HostFinding> out)
@@ -147,8 +167,8 @@ public final class HostCheck
     }
 
     /** Whether any VIP is an address of this host (then the ARP settings matter). */
-    private static boolean checkVips(
-        final HostFacts facts, final String tunName, final int[] vips, final List<HostFinding> out)
+    private static boolean checkVips(final List<InterfaceAddress> addresses, final String addressFailure,
+        final String tunName, final int[] vips, final List<HostFinding> out)
     {
         if (vips.length == 0)
         {
@@ -157,14 +177,9 @@ public final class HostCheck
                 "a relay)", "pass --vip for each virtual service"));
             return false;
         }
-        final List<InterfaceAddress> addresses;
-        try
+        if (addresses == null)
         {
-            addresses = facts.ipv4Addresses();
-        }
-        catch (final RuntimeException ex)
-        {
-            out.add(HostFinding.note("cannot list this host's addresses (" + ex.getMessage() + "): the VIPs are " +
+            out.add(HostFinding.note("cannot list this host's addresses (" + addressFailure + "): the VIPs are " +
                 "not checked", "ip -4 addr"));
             return false;
         }
@@ -190,6 +205,21 @@ public final class HostCheck
             }
         }
         return anyLocal;
+    }
+
+    private static boolean hasAddress(final List<InterfaceAddress> addresses, final String device)
+    {
+        if (addresses != null)
+        {
+            for (final InterfaceAddress address : addresses)
+            {
+                if (address.interfaceName().equals(device))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static HostFinding placement(final InterfaceAddress address, final String dotted, final String tunName)

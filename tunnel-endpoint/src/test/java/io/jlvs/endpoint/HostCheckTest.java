@@ -47,13 +47,14 @@ class HostCheckTest
     }
 
     @Test
-    void strictRpFilterOnAllIsAProblemFixedByLooseMode()
+    void strictRpFilterOnAllIsAProblemFixedByTurningAllOff()
     {
         facts.conf("all", "rp_filter", 1);
 
         assertEquals(List.of("PROBLEM: rp_filter is strict for jlvs-tun0 (all=1, jlvs-tun0=0): the kernel drops " +
-            "every inner packet, because its source, the client, is not routed back through jlvs-tun0; fix: " +
-            "sysctl -w net.ipv4.conf.all.rp_filter=2"), problemLines(check()));
+            "every inner packet, because its source, the client, is not routed back through jlvs-tun0 (with all=0 " +
+            "every other interface keeps its own rp_filter); fix: sysctl -w net.ipv4.conf.all.rp_filter=0"),
+            problemLines(check()));
     }
 
     @Test
@@ -76,19 +77,42 @@ class HostCheckTest
 
         assertEquals(1, problems.size(), problems::toString);
         assertTrue(problems.get(0).endsWith(
-            "fix: sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.jlvs-tun0.rp_filter=0"), problems::toString);
+            "fix: sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.jlvs-tun0.rp_filter=0"), problems::toString);
     }
 
     @Test
-    void looseRpFilterEitherSideIsAcceptedBecauseTheKernelTakesTheMaximum()
+    void looseRpFilterIsAProblemWhileTheTunDeviceHasNoAddress()
     {
-        facts.conf("all", "rp_filter", 2).conf(TUN, "rp_filter", 1);
-        assertFalse(check().hasProblems(), "max(2, 1) = 2: loose");
+        facts.conf("all", "rp_filter", 2);
 
-        facts.conf("all", "rp_filter", 0).conf(TUN, "rp_filter", 2);
-        final HostReport report = check();
-        assertFalse(report.hasProblems());
-        assertTrue(report.lines().stream().anyMatch(line -> line.startsWith("ok: rp_filter is loose for jlvs-tun0")));
+        assertEquals(List.of("PROBLEM: rp_filter is loose for jlvs-tun0 (all=2, jlvs-tun0=0), but jlvs-tun0 has no " +
+            "IPv4 address, and the kernel's source check rejects every packet arriving on a device without one " +
+            "unless rp_filter is 0 (with all=0 every other interface keeps its own rp_filter); fix: " +
+            "sysctl -w net.ipv4.conf.all.rp_filter=0"), problemLines(check()));
+    }
+
+    @Test
+    void looseRpFilterOnTheDeviceAloneIsAlsoAProblemBecauseTheKernelTakesTheMaximum()
+    {
+        facts.conf(TUN, "rp_filter", 2);
+
+        final List<String> problems = problemLines(check());
+
+        assertEquals(1, problems.size(), problems::toString);
+        assertTrue(problems.get(0).endsWith("fix: sysctl -w net.ipv4.conf.jlvs-tun0.rp_filter=0"), problems::toString);
+    }
+
+    @Test
+    void looseRpFilterIsEnoughOnceTheTunDeviceHasAnAddress()
+    {
+        final FixtureHostFacts onTun = new FixtureHostFacts().address(TUN, "198.18.0.200", 32)
+            .conf("all", "rp_filter", 2).conf(TUN, "rp_filter", 1);
+
+        final HostReport report = HostCheck.check(onTun, "eth0", TUN, new int[] {VIP});
+
+        assertFalse(report.hasProblems(), () -> String.join("\n", report.lines()));
+        assertTrue(report.lines().contains("ok: rp_filter is loose for jlvs-tun0 (all=2, jlvs-tun0=1), which has an " +
+            "address: inner packets pass when the host has a route to the client (a default route will do)"));
     }
 
     @Test
