@@ -30,7 +30,7 @@ public final class CheckContext
      * Stands for "a client on another network" when no client address is given: 203.0.113.1 from TEST-NET-3
      * (RFC 5737). It is only looked up in the routing table ({@code ip route get}), never sent anything.
      */
-    public static final int REPRESENTATIVE_CLIENT = (203 << 24) | (0 << 16) | (113 << 8) | 1;
+    public static final int REPRESENTATIVE_CLIENT = Ipv4.parse("203.0.113.1");
 
     private final Role role;
     private final DoctorOptions options;
