@@ -39,6 +39,11 @@ import java.util.function.Consumer;
 public final class HealthMonitor implements AutoCloseable
 {
     private static final long NANOS_PER_MILLI = 1_000_000L;
+    /**
+     * How long {@link #close()} waits for the scripts it started (omega's); keepalived gives each shutdown script
+     * 1 s, and several may be queued.
+     */
+    private static final long SHUTDOWN_SCRIPTS_WAIT_MS = 5_000;
 
     private final Object lock = new Object();
     private final Object publishLock = new Object();
@@ -75,7 +80,7 @@ public final class HealthMonitor implements AutoCloseable
         this.scheduler = ownsScheduler ? new ExecutorCheckScheduler(options.checkThreads()) : options.scheduler();
         this.ownsNotifier = options.notifier() == null;
         this.notifier = ownsNotifier ?
-            new NotifyScripts(options.notifyTimeoutMs(), options.notifyTimeoutMs(), log) : options.notifier();
+            new NotifyScripts(options.notifyTimeoutMs(), SHUTDOWN_SCRIPTS_WAIT_MS, log) : options.notifier();
         final List<ServiceHealth> built = new ArrayList<>(services.size());
         for (final MonitoredService service : services)
         {
@@ -331,11 +336,20 @@ public final class HealthMonitor implements AutoCloseable
         final ServerHealth server = new ServerHealth(service, config, spec);
         for (final HealthCheckConfig check : config.checks())
         {
-            server.checkers.add(new CheckerRun(server, check, options.checkers().create(check),
-                !check.timing().alpha()));
+            server.checkers.add(new CheckerRun(server, check, createChecker(check), !check.timing().alpha()));
         }
         server.alive = server.allCheckersUp();
         return server;
+    }
+
+    private Checker createChecker(final HealthCheckConfig check)
+    {
+        if (check instanceof MiscCheck && ((MiscCheck)check).user() != null)
+        {
+            log.accept(check.file() + ':' + check.line() + ": MISC_CHECK user " + ((MiscCheck)check).user() +
+                " is not applied: the script runs as the director's user");
+        }
+        return options.checkers().create(check);
     }
 
     private void startService(final ServiceHealth service, final long nowNs)
@@ -425,7 +439,7 @@ public final class HealthMonitor implements AutoCloseable
                 continue;
             }
             final boolean timingChanged = !match.config().timing().equals(check.timing());
-            match.reconfigure(check, options.checkers().create(check));
+            match.reconfigure(check, createChecker(check));
             final long loopNs = check.timing().delayLoopMs() * NANOS_PER_MILLI;
             if (timingChanged && match.scheduled() && match.dueNs() - nowNs > loopNs)
             {
@@ -445,8 +459,7 @@ public final class HealthMonitor implements AutoCloseable
             {
                 final HealthCheckConfig check = checks.get(i);
                 final CheckTiming timing = check.timing();
-                runs[i] = new CheckerRun(server, check, options.checkers().create(check),
-                    !(degraded && timing.alpha()));
+                runs[i] = new CheckerRun(server, check, createChecker(check), !(degraded && timing.alpha()));
                 if (degraded)
                 {
                     runs[i].state.oneFailureIsEnough(timing.retry());

@@ -3,7 +3,6 @@ package io.jlvs.healthcheck;
 import io.jlvs.config.TcpCheck;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 
 /** keepalived's {@code TCP_CHECK}: the attempt passes when a TCP connection completes within the connect timeout. */
@@ -19,8 +18,10 @@ public final class TcpChecker implements Checker
     @Override
     public CheckOutcome check()
     {
-        try (Socket ignored = Endpoints.connect(config.connection()))
+        try
         {
+            // Connected is all TCP_CHECK asks; the connection is closed at once, as keepalived does.
+            Endpoints.connect(config.connection()).close();
             return CheckOutcome.pass();
         }
         catch (final SocketTimeoutException ex)

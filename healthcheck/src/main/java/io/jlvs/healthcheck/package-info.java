@@ -10,18 +10,22 @@
  * reach the dataplane only through {@code Director.apply}, which publishes a new immutable table. Allocation and
  * blocking I/O are fine here; nothing in this package is on the per-packet path.
  * <p>
- * <b>Not built yet: a check through the forwarding path.</b> keepalived's checkers, and these, talk to the real
- * server's own address, so a DR real server that lacks the VIP on a loopback (or answers ARP for it) passes its check
- * while every client connection forwarded to it is black-holed. The check that catches this has to travel the way
- * client traffic does: a TCP SYN (or a whole HTTP exchange) addressed to VIP:port, in an Ethernet frame addressed to
- * that real server's MAC (from the director's neighbour table), or IPIP-wrapped to its address for TUN, sent from
- * the director's own address on its own port range so that the replies, which the real server sends to the
- * director's address directly, reach a socket of ours and are not taken for client traffic. It needs: a way to
- * inject a frame through the dataplane's TX path (or a raw/packet socket of its own on the director's interface),
- * the MAC of each real server (the neighbour table already resolves them), a small userspace TCP handshake (SYN out,
- * SYN-ACK or RST back, RST to close) or a kernel socket whose route forces the real server's MAC (a per-check
- * neighbour entry for the VIP is not an option: the VIP is the director's own), and a config keyword to turn it on
- * per real server. Its verdict would then feed {@link io.jlvs.healthcheck.HealthMonitor} as one more
- * {@link io.jlvs.healthcheck.Checker}.
+ * <b>Not built yet: a check through the forwarding path</b> (issue 4, beyond keepalived). keepalived's checkers, and
+ * these, talk to the real server's own address, so a DR real server without the VIP on a loopback passes its check
+ * while every client connection forwarded to it is black-holed. Catching that needs a probe that travels as client
+ * traffic does, and would take:
+ * <ul>
+ *   <li>a frame built by jlvs: a TCP SYN from the director's own address and a port reserved for probes to VIP:port,
+ *   in an Ethernet frame addressed to that real server's MAC (the neighbour table already resolves it), or
+ *   IPIP-wrapped to the real server's address for TUN, sent through the dataplane's TX path. A kernel socket cannot
+ *   do it: the VIP is not the kernel's, and a route to it would lead through jlvs' own scheduler, not to a chosen
+ *   server;</li>
+ *   <li>the answer: the real server replies from the VIP straight to the director's address, so the capture side
+ *   must hand SYN-ACK or RST segments for the probe ports to the checker before the forwarding handler sees them
+ *   (the kernel, which never sent the SYN, answers the SYN-ACK with a RST of its own, which conveniently closes the
+ *   half-open connection on the real server);</li>
+ *   <li>a verdict (SYN-ACK passes, RST or timeout fails), a config keyword to enable it per real server, and a
+ *   {@link io.jlvs.healthcheck.Checker} that feeds it to {@link io.jlvs.healthcheck.HealthMonitor} like any other.</li>
+ * </ul>
  */
 package io.jlvs.healthcheck;

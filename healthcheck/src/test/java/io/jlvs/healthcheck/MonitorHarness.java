@@ -31,6 +31,7 @@ final class MonitorHarness implements AutoCloseable
     MonitorHarness(final String keepalivedConf, final long bootstrapDelayMs)
     {
         final long seed = System.nanoTime();
+        log.add("random seed " + seed);
         monitor = new HealthMonitor(TestServices.parse(keepalivedConf),
             specs -> publications.add(new Publication(clock.elapsedMs(), specs)),
             HealthMonitorOptions.defaults()
