@@ -31,7 +31,7 @@ class TunRealServerDoctorTest
         Expect.allOk(diagnosis, "vip-on-lo", "arp-ignore", "arp-announce", "rp-filter", "reply-route", "firewall",
             "masquerade", "ipip-decap");
         Expect.says(diagnosis, "ipip-decap", "tunl0 is up: the kernel decapsulates IPIP");
-        Expect.says(diagnosis, "rp-filter", "rp_filter is 2 on tunl0 (all=0, tunl0=2; the kernel uses the larger)");
+        Expect.says(diagnosis, "rp-filter", "rp_filter is 0 on tunl0 (all=0, tunl0=0; the kernel uses the larger)");
     }
 
     @Test
@@ -50,24 +50,47 @@ class TunRealServerDoctorTest
         final Diagnosis diagnosis = diagnose(FixtureHostView.load("rs-tun-good")
             .withSysctl("net.ipv4.conf.tunl0.rp_filter", "1"));
 
-        Expect.problems(diagnosis, fail("rp-filter", "sysctl -w net.ipv4.conf.tunl0.rp_filter=2"));
+        Expect.problems(diagnosis, fail("rp-filter", "sysctl -w net.ipv4.conf.tunl0.rp_filter=0"));
         Expect.says(diagnosis, "rp-filter", "decapsulated packets arrive on tunl0 but the route back to their " +
             "source leaves by the physical interface, so the kernel drops them");
     }
 
     @Test
-    void rpFilterIsJudgedByTheLargerOfAllAndTheTunnelDevice()
+    void strictRpFilterOnAllOverridesTheTunnelDeviceBecauseTheKernelUsesTheLarger()
     {
-        final Diagnosis strictAll = diagnose(FixtureHostView.load("rs-tun-good")
-            .withSysctl("net.ipv4.conf.all.rp_filter", "1")
-            .withSysctl("net.ipv4.conf.tunl0.rp_filter", "0"));
-        final Diagnosis looseDevice = diagnose(FixtureHostView.load("rs-tun-good")
-            .withSysctl("net.ipv4.conf.all.rp_filter", "1")
+        final Diagnosis diagnosis = diagnose(FixtureHostView.load("rs-tun-good")
+            .withSysctl("net.ipv4.conf.all.rp_filter", "1"));
+
+        Expect.problems(diagnosis, fail("rp-filter", "sysctl -w net.ipv4.conf.all.rp_filter=0"));
+        Expect.says(diagnosis, "rp-filter", "rp_filter is 1 (strict) on tunl0 (all=1, tunl0=0; the kernel uses the " +
+            "larger)");
+    }
+
+    @Test
+    void looseRpFilterDropsTooOnATunnelDeviceWithoutAnAddress()
+    {
+        final Diagnosis diagnosis = diagnose(FixtureHostView.load("rs-tun-good")
             .withSysctl("net.ipv4.conf.tunl0.rp_filter", "2"));
 
-        Expect.problems(strictAll, fail("rp-filter", "sysctl -w net.ipv4.conf.all.rp_filter=2"));
-        Expect.problems(looseDevice);
-        Expect.says(looseDevice, "rp-filter", "rp_filter is 2 on tunl0 (all=1, tunl0=2; the kernel uses the larger)");
+        Expect.problems(diagnosis, fail("rp-filter", "sysctl -w net.ipv4.conf.tunl0.rp_filter=0"));
+        Expect.says(diagnosis, "rp-filter", "tunl0 has no IPv4 address, where loose mode drops too");
+    }
+
+    @Test
+    void looseRpFilterIsEnoughOnATunnelDeviceHoldingTheVip()
+    {
+        final FixtureHostView host = FixtureHostView.load("rs-tun-good")
+            .withSysctl("net.ipv4.conf.all.rp_filter", "1")
+            .withSysctl("net.ipv4.conf.tunl0.rp_filter", "2");
+        host.withText(FixtureHostView.ADDRESSES, host.text(FixtureHostView.ADDRESSES)
+            .replace("1: lo    inet 198.18.0.100/32 scope global lo",
+                "3: tunl0    inet 198.18.0.100/32 scope global tunl0"));
+
+        final Diagnosis diagnosis = diagnose(host);
+
+        Expect.problems(diagnosis);
+        Expect.says(diagnosis, "rp-filter", "rp_filter is 2 on tunl0 (all=1, tunl0=2; the kernel uses the larger): " +
+            "loose");
     }
 
     @Test
@@ -76,7 +99,7 @@ class TunRealServerDoctorTest
         final Diagnosis diagnosis = diagnose(FixtureHostView.load("rs-tun-endpoint")
             .withSysctl("net.ipv4.conf.jlvs-tun0.rp_filter", "1"));
 
-        Expect.problems(diagnosis, fail("rp-filter", "sysctl -w net.ipv4.conf.jlvs-tun0.rp_filter=2"));
+        Expect.problems(diagnosis, fail("rp-filter", "sysctl -w net.ipv4.conf.jlvs-tun0.rp_filter=0"));
     }
 
     @Test
@@ -86,6 +109,16 @@ class TunRealServerDoctorTest
 
         Expect.problems(diagnosis, fail("ipip-decap", "modprobe ipip && ip link set dev tunl0 up"));
         Expect.says(diagnosis, "ipip-decap", "run bin/jlvs tunnel-endpoint --interface eth0 instead");
+    }
+
+    @Test
+    void looseRpFilterForAllWarnsWhileNoTunnelDeviceExists()
+    {
+        final Diagnosis diagnosis = diagnose(FixtureHostView.load("rs-dr-good")
+            .withSysctl("net.ipv4.conf.all.rp_filter", "2"));
+
+        Expect.problems(diagnosis, warn("rp-filter", "sysctl -w net.ipv4.conf.all.rp_filter=0"),
+            fail("ipip-decap", "modprobe ipip && ip link set dev tunl0 up"));
     }
 
     @Test
