@@ -27,7 +27,10 @@ public interface HostView
      */
     Reading routeGet(int destination, int source);
 
-    /** {@code nft list ruleset}; absent when nft is not installed. */
+    /**
+     * {@code nft -a list ruleset} (with {@code -a}, each rule's handle, which makes the {@code nft delete rule}
+     * fixes possible; plain {@code nft list ruleset} output is read too); absent when nft is not installed.
+     */
     Reading nftRuleset();
 
     /** {@code iptables-save}; absent when it is not installed. */

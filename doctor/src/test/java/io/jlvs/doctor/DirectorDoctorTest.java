@@ -141,7 +141,7 @@ class DirectorDoctorTest
         final Diagnosis diagnosis = Doctor.diagnose(Role.DIRECTOR, options().interfaceName("eth7").build(),
             FixtureHostView.load("director-good"));
 
-        Expect.problems(diagnosis, fail("interface", ""), warn("same-segment", ""), warn("same-segment", ""));
+        Expect.problems(diagnosis, fail("interface", ""));
         Expect.says(diagnosis, "interface", "there is no interface eth7 here (interfaces: lo, eth0, eth1)");
     }
 

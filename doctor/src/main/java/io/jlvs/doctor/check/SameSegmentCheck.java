@@ -35,6 +35,11 @@ public final class SameSegmentCheck implements Check
             findings.add(Finding.warn(ID, context.addresses().problem(), ""));
             return;
         }
+        if (context.links().isKnown() && context.link(name).isEmpty())
+        {
+            // the interface check names the missing interface; its prefixes cannot be judged
+            return;
+        }
         final List<Prefix> connected = new ArrayList<>();
         for (final IpAddress address : context.addressesOf(name))
         {
