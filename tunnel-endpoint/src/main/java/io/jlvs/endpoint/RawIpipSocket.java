@@ -147,11 +147,6 @@ final class RawIpipSocket implements AutoCloseable
         return (messages.getInt(i * MsgHdr.MMSGHDR_LENGTH + MsgHdr.MSG_FLAGS_OFFSET) & Syscalls.MSG_TRUNC) != 0;
     }
 
-    int batchSize()
-    {
-        return batchSize;
-    }
-
     @Override
     public void close()
     {

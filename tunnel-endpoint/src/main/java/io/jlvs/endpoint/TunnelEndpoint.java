@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * be read from any thread; {@link #close()} from any thread stops a running {@link #run} first.
  * <p>
  * The CLI wires it as {@code bin/jlvs tunnel-endpoint --interface IF [--vip VIP]... [--tun-name NAME] [--strict]}:
- * open, print {@link #checkHost()}'s lines, refuse to go on under {@code --strict} when it has problems, then
+ * open, print {@link #checkHost()}'s lines, stop unless {@link #mayRun} ({@code --strict} with a problem), then
  * {@link #run} until SIGTERM clears the flag, then {@link #close()}.
  */
 public final class TunnelEndpoint implements AutoCloseable
@@ -95,6 +95,15 @@ public final class TunnelEndpoint implements AutoCloseable
     public HostReport checkHost(final HostFacts facts)
     {
         return HostCheck.check(facts, options, tun.name());
+    }
+
+    /**
+     * Whether the endpoint may go on running with this host: always, unless the options are strict and
+     * {@code report} has a problem. The command prints the report's lines either way.
+     */
+    public boolean mayRun(final HostReport report)
+    {
+        return !options.strict() || !report.hasProblems();
     }
 
     public EndpointCounters counters()
