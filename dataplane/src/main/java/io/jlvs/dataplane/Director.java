@@ -15,6 +15,7 @@ import io.jlvs.dataplane.forward.ForwardingHandler;
 import io.jlvs.dataplane.pipeline.CaptureAgent;
 import io.jlvs.dataplane.pipeline.FrameEvent;
 import io.jlvs.dataplane.pipeline.FrameSlots;
+import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.local.HostCommands;
 import io.jlvs.dataplane.local.LocalDeliveryPath;
 import io.jlvs.dataplane.service.ForwardingMethod;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 
 /**
  * One director on one interface: the capture thread, the Disruptor ring and the forwarding thread, wired to a
@@ -70,6 +72,7 @@ public final class Director implements AutoCloseable
     private int[] hostAddresses = new int[0];
     private LocalPathFactory localPathFactory;
     private LocalDeliveryPath localPath;
+    private RouteReader routeReader = RouteTable::readCurrentThreadNamespace;
     private volatile Throwable failure;
     private Disruptor<FrameEvent> disruptor;
     private AgentRunner captureRunner;
@@ -101,7 +104,8 @@ public final class Director implements AutoCloseable
             throw new IllegalArgumentException("a real server is this host itself (Local forwarding) but this " +
                 "director has no path into the host's stack (it needs nft and ip, and root)");
         }
-        ServiceTable next = builder.build(resolved, table);
+        final IntUnaryOperator nextHop = tunnelNextHops(resolved);
+        ServiceTable next = builder.build(resolved, table, nextHop);
         if (local || localPath != null)
         {
             next = withLocalPath(next);
@@ -124,6 +128,69 @@ public final class Director implements AutoCloseable
     {
         this.hostAddresses = hostAddresses.clone();
         this.localPathFactory = vips -> LocalDeliveryPath.open(host, transport.interfaceName(), vips, openTransport);
+    }
+
+    /**
+     * Where each TUN real server's packets go next, from the routing table of the director's namespace; refuses a
+     * server with no route, or one reached through another interface than the one this director runs on.
+     */
+    private IntUnaryOperator tunnelNextHops(final List<VirtualServiceSpec> services)
+    {
+        final boolean tunnel = services.stream().flatMap(s -> s.realServers().stream())
+            .anyMatch(rs -> rs.method() == ForwardingMethod.TUNNEL);
+        if (!tunnel)
+        {
+            return IntUnaryOperator.identity();
+        }
+        final RouteTable routes;
+        try
+        {
+            routes = routeReader.read();
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalArgumentException("TUN real servers need the routing table, which could not be read: " +
+                ex.getMessage(), ex);
+        }
+        for (final VirtualServiceSpec spec : services)
+        {
+            for (final RealServerSpec rs : spec.realServers())
+            {
+                if (rs.method() != ForwardingMethod.TUNNEL)
+                {
+                    continue;
+                }
+                if (routes.nextHop(rs.address()) == RouteTable.UNREACHABLE)
+                {
+                    throw new IllegalArgumentException("virtual service " + spec + ": TUN real server " + rs +
+                        " has no route on this director");
+                }
+                final String via = routes.interfaceFor(rs.address());
+                if (!transport.interfaceName().equals(via))
+                {
+                    throw new IllegalArgumentException("virtual service " + spec + ": TUN real server " + rs +
+                        " is reached through " + via + ", but this director forwards on " + transport.interfaceName());
+                }
+            }
+        }
+        return routes::nextHop;
+    }
+
+    /**
+     * How this director reads the routing table of its namespace (by default on the calling thread, which is in
+     * the director's namespace when jlvs runs there; a lab running the director in-process reads it from a thread
+     * inside the namespace).
+     */
+    public synchronized void routeReader(final RouteReader reader)
+    {
+        this.routeReader = reader;
+    }
+
+    /** Reads a routing table. */
+    @FunctionalInterface
+    public interface RouteReader
+    {
+        RouteTable read() throws Exception;
     }
 
     private List<VirtualServiceSpec> markLocalServers(final List<VirtualServiceSpec> services)

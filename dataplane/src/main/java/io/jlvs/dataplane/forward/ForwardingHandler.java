@@ -11,11 +11,16 @@ import io.jlvs.conntrack.Timeouts;
 import io.jlvs.dataplane.codec.Checksums;
 import io.jlvs.dataplane.codec.EthernetHeader;
 import io.jlvs.dataplane.codec.FrameParser;
+import io.jlvs.dataplane.codec.IcmpErrorParser;
+import io.jlvs.dataplane.codec.IcmpHeader;
+import io.jlvs.dataplane.codec.IcmpMessages;
+import io.jlvs.dataplane.codec.IpipEncapsulation;
 import io.jlvs.dataplane.codec.Ipv4Header;
 import io.jlvs.dataplane.codec.TcpHeader;
 import io.jlvs.dataplane.codec.UdpHeader;
 import io.jlvs.dataplane.counter.Counter;
 import io.jlvs.dataplane.counter.Counters;
+import io.jlvs.dataplane.fragment.FragmentTable;
 import io.jlvs.dataplane.pipeline.FrameEvent;
 import io.jlvs.dataplane.service.ForwardingMethod;
 import io.jlvs.dataplane.service.ServiceTable;
@@ -24,16 +29,22 @@ import io.jlvs.dataplane.transport.PacketTransport;
 import io.jlvs.dataplane.transport.TransportStatus;
 import io.jlvs.dataplane.transport.VnetHeader;
 import io.jlvs.scheduler.RealServer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The forwarding thread: where every frame is decided. For each slot of the ring it parses the frame, answers ARP
- * for the VIPs, finds the virtual service, looks up or schedules the connection, rewrites the frame for its real
- * server and queues it for TX; on {@code endOfBatch} it flushes TX once. Ticks give it its housekeeping turn:
- * neighbour probes, gratuitous ARP, connection expiry and control-plane tasks.
+ * for the VIPs and ICMP echo, finds the virtual service, looks up or schedules the connection, and hands the frame
+ * to its real server's forwarding method ({@link DirectRouting}, {@link Tunnel}, or the local path into the host's
+ * own stack), which queues it; on {@code endOfBatch} TX is flushed once. ICMP errors about a connection go to its
+ * real server; IP fragments follow their first fragment. Ticks give it its housekeeping turn: neighbour probes,
+ * gratuitous ARP, connection and fragment expiry and control-plane tasks.
  * <p>
  * It is the only writer of the connection table, the neighbour cache, the scheduler state, the real servers'
  * counters and its own counters. Per frame it allocates nothing, locks nothing, logs nothing and throws nothing.
@@ -44,12 +55,24 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private static final int EXPIRY_BUDGET_PER_TICK = 256;
     private static final int CONTROL_TASKS_PER_TICK = 8;
     private static final int SCRATCH_SLOTS = 256;
+    /** Enough for two 64 KiB super-frames cut into 1500-byte segments before a flush is forced. */
+    private static final int SEGMENT_SLOTS = 96;
     /** keepalived pairs are two directors; a few more covers a VRRP group without letting ARP fill memory. */
     private static final int MAX_PEER_DIRECTORS = 8;
     private static final int TCP_NEW_CONNECTION_MASK = TcpHeader.FLAG_SYN | TcpHeader.FLAG_RST;
-    private static final int VNET_FLAGS_KEPT_ON_TX = VnetHeader.F_NEEDS_CSUM;
+    /** Datagrams whose fragments are followed at once; the kernel's ipfrag defaults hold a few thousand. */
+    private static final int FRAGMENT_CAPACITY = 4096;
+    /** As the kernel's ipfrag_time: a datagram not complete by then is given up. */
+    private static final long FRAGMENT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    private static final int FRAGMENT_HOLD_FRAMES = 64;
+    private static final long FRAGMENT_HOLD_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final int FRAGMENT_EXPIRY_BUDGET_PER_TICK = 64;
+    /** Clients whose L2 next hop is remembered, to send them the ICMP errors routers return about the tunnel. */
+    private static final int CLIENT_MAC_CAPACITY = 1 << 16;
+    private static final long NO_CLIENT_MAC = -1L;
+    private static final int U16_MASK = 0xFFFF;
+    private static final long ADDRESS_MASK = 0xFFFF_FFFFL;
 
-    private final PacketTransport transport;
     private final Counters counters;
     private final Supplier<ServiceTable> published;
     private final ConnectionTable connections;
@@ -57,22 +80,25 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private final ArpResponder arp;
     private final ManyToOneConcurrentArrayQueue<Runnable> controlTasks;
     private final FrameParser parser = new FrameParser();
-    private final ScratchFrames scratch = new ScratchFrames(SCRATCH_SLOTS);
+    private final IcmpErrorParser icmp = new IcmpErrorParser();
+    private final FragmentTable fragments;
+    private final TxQueue tx;
+    private final Tunnel tunnel;
+    private final Long2LongHashMap clientMacs = new Long2LongHashMap(CLIENT_MAC_CAPACITY * 2, 0.65f, NO_CLIENT_MAC);
     private final long directorMac;
     private final int directorAddress;
     private final int mtu;
-    private final boolean transportHasVnet;
     private final boolean expireQuiescentTemplate;
     private final boolean learnPeerDirectors;
     private final boolean answerArp;
+    private final long[] peerDirectorMacs = new long[MAX_PEER_DIRECTORS];
 
     private ServiceTable table = ServiceTable.EMPTY;
     private boolean announcePending;
     private boolean tableCheckDue;
-    private int queuedFrames;
-    private int localQueued;
-    private final long[] peerDirectorMacs = new long[MAX_PEER_DIRECTORS];
     private int peerDirectorCount;
+    private int icmpId = ThreadLocalRandom.current().nextInt();
+    private long heldExpiredSeen;
     private long nowNs;
 
     public ForwardingHandler(
@@ -88,7 +114,6 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         final ArpResponder arp,
         final ManyToOneConcurrentArrayQueue<Runnable> controlTasks)
     {
-        this.transport = transport;
         this.counters = counters;
         this.published = published;
         // The table reports counter changes back to this handler, which owns the real servers' counters.
@@ -99,10 +124,13 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         this.directorMac = transport.macAddress();
         this.directorAddress = transport.ipv4Address();
         this.mtu = transport.mtu();
-        this.transportHasVnet = transport.vnetHeader();
         this.expireQuiescentTemplate = expireQuiescentTemplate;
         this.learnPeerDirectors = learnPeerDirectors;
         this.answerArp = answerArp;
+        this.fragments = new FragmentTable(FRAGMENT_CAPACITY, FRAGMENT_TIMEOUT_NS, FRAGMENT_HOLD_FRAMES,
+            EthernetHeader.LENGTH + mtu, FRAGMENT_HOLD_TIMEOUT_NS);
+        this.tx = new TxQueue(transport, counters, SCRATCH_SLOTS, SEGMENT_SLOTS, fragments::recycleReleased);
+        this.tunnel = new Tunnel(tx, counters, directorMac, directorAddress, mtu);
     }
 
     @Override
@@ -135,7 +163,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         }
         if (endOfBatch)
         {
-            flush();
+            tx.flush();
         }
     }
 
@@ -155,6 +183,11 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         return neighbours;
     }
 
+    public FragmentTable fragments()
+    {
+        return fragments;
+    }
+
     private void switchTable(final ServiceTable latest)
     {
         table = latest;
@@ -169,7 +202,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             {
                 // The host itself needs no MAC: it is reached through the local path.
                 servers[id].neighbourReachable(latest.method(id) == ForwardingMethod.LOCAL ||
-                    neighbours.lookup(servers[id].address()) != NeighbourTable.NO_MAC);
+                    neighbours.lookup(latest.nextHop(id)) != NeighbourTable.NO_MAC);
             }
         }
         announcePending = true;
@@ -182,15 +215,21 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             announcePending = false;
             for (final int vip : table.virtualAddresses())
             {
-                final int offset = claimScratch();
-                final int length = ArpResponder.writeGratuitousArp(scratch.buffer(), offset + vnetLength(),
-                    directorMac, vip);
-                queueScratch(offset, length);
+                final int offset = tx.claimScratch();
+                final int length = ArpResponder.writeGratuitousArp(tx.scratch(), offset, directorMac, vip);
+                tx.queueScratch(offset, length);
                 counters.increment(Counter.GRATUITOUS_ARPS);
             }
         }
         neighbours.poll(nowNs, this);
         connections.expire(nowNs, EXPIRY_BUDGET_PER_TICK);
+        fragments.expire(nowNs, FRAGMENT_EXPIRY_BUDGET_PER_TICK);
+        final long heldExpired = fragments.heldExpired();
+        if (heldExpired != heldExpiredSeen)
+        {
+            counters.add(Counter.DROP_FRAGMENT_HOLD_EXPIRED, heldExpired - heldExpiredSeen);
+            heldExpiredSeen = heldExpired;
+        }
         for (final VirtualService service : table.services())
         {
             service.scheduler().expire(nowNs);
@@ -244,12 +283,11 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         {
             learnPeerDirector(buffer, frameOffset, frameLength);
         }
-        final int offset = claimScratch();
-        final int length = arp.onArpFrame(buffer, frameOffset, frameLength, scratch.buffer(),
-            offset + vnetLength(), nowNs);
+        final int offset = tx.claimScratch();
+        final int length = arp.onArpFrame(buffer, frameOffset, frameLength, tx.scratch(), offset, nowNs);
         if (length > 0 && answerArp)
         {
-            queueScratch(offset, length);
+            tx.queueScratch(offset, length);
             counters.increment(Counter.ARP_REPLIES);
         }
         else
@@ -263,12 +301,16 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     {
         final FrameParser p = parser;
         final int protocol = p.protocol();
+        if (protocol == Ipv4Header.PROTOCOL_ICMP)
+        {
+            onIcmp(event, buffer, frameOffset, frameLength);
+            return;
+        }
         if (!p.hasPorts())
         {
-            if (table.isVirtualAddress(p.dstAddr()))
+            if (p.isNonFirstFragment() && table.isVirtualAddress(p.dstAddr()))
             {
-                counters.increment(p.isNonFirstFragment() ? Counter.DROP_FRAGMENT :
-                    protocol == Ipv4Header.PROTOCOL_ICMP ? Counter.DROP_ICMP : Counter.DROP_NOT_FOR_US);
+                onLaterFragment(buffer, frameOffset, frameLength);
             }
             else
             {
@@ -290,9 +332,12 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             // which holds the VIP on lo, takes it: directly, or through the local path when VIP frames are kept
             // from the stack (this host is a Local real server too).
             counters.increment(Counter.PEER_DIRECTOR_FRAMES);
-            if (table.localTransport() != null)
+            final PacketTransport local = table.localTransport();
+            if (local != null)
             {
-                deliverLocally(event, buffer, frameOffset, frameLength);
+                completeChecksumIfPartial(event, buffer);
+                DirectRouting.rewrite(buffer, frameOffset, table.localMac(), directorMac);
+                tx.queueLocal(local, buffer, frameOffset, frameLength, event.hasVnetHeader());
             }
             return;
         }
@@ -307,121 +352,281 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             connections.remove(handle);
             handle = ConnectionTable.NO_ENTRY;
         }
+        final boolean firstFragment = p.isFragment();
         if (handle == ConnectionTable.NO_ENTRY)
         {
             final boolean midConnection = tcp && !syn;
             if (midConnection && ((tcpFlags & TcpHeader.FLAG_RST) != 0 || !service.schedulesMidConnection()))
             {
                 counters.increment(Counter.DROP_NO_CONNECTION);
+                discardHeldFragments(firstFragment);
                 return;
             }
             handle = schedule(service, protocol, p.srcAddr(), p.srcPort(), p.dstAddr(), p.dstPort());
             if (handle == ConnectionTable.NO_ENTRY)
             {
+                discardHeldFragments(firstFragment);
                 return;
             }
             counters.increment(midConnection ? Counter.MID_CONNECTION_SCHEDULED : Counter.NEW_CONNECTIONS);
+            rememberClient(p.srcAddr(), sourceMac);
         }
         connections.onPacket(handle, tcpFlags, nowNs);
-
         final int serverId = connections.serverId(handle);
-        final RealServer server = table.server(serverId);
-        if (server == null)
+        completeChecksumIfPartial(event, buffer);
+        deliver(buffer, frameOffset, frameLength, event.hasVnetHeader(), serverId, sourceMac);
+        if (firstFragment)
         {
-            counters.increment(Counter.DROP_NO_REAL_SERVER);
-            return;
-        }
-        if (table.method(serverId) == ForwardingMethod.LOCAL)
-        {
-            if (deliverLocally(event, buffer, frameOffset, frameLength))
-            {
-                server.countForwarded(parser.ipTotalLength());
-            }
-            return;
-        }
-        final long mac = neighbours.lookup(server.address());
-        if (mac == NeighbourTable.NO_MAC)
-        {
-            counters.increment(Counter.DROP_NO_NEIGHBOUR);
-            return;
-        }
-        if (mac == sourceMac)
-        {
-            // Sending a frame back to the host it came from: that host scheduled it to us, we would schedule it
-            // back, for ever (two directors that are also real servers, without ping-pong protection).
-            counters.increment(Counter.DROP_LOOP);
-            return;
-        }
-        if (frameLength - EthernetHeader.LENGTH > mtu)
-        {
-            if (!isSuperFrame(event, buffer))
-            {
-                counters.increment(Counter.DROP_OVERSIZE);
-                return;
-            }
-            counters.increment(Counter.SUPER_FRAMES_FORWARDED);
-        }
-        if (!event.hasVnetHeader() && (event.status() & TransportStatus.CSUM_NOT_READY) != 0)
-        {
-            completeChecksum(buffer, protocol);
-        }
-        DirectRouting.rewrite(buffer, frameOffset, mac, directorMac);
-        if (queueEvent(event, buffer, frameLength))
-        {
-            server.countForwarded(parser.ipTotalLength());
+            followFragments(p.srcAddr(), p.dstAddr(), protocol, p.ipId(), serverId, sourceMac);
         }
     }
 
     /**
-     * The Local method: the frame goes into the host's own stack through the local veth, as a frame received there
-     * (batched on that transport like any TX).
+     * Sends a frame to the real server with this id by its forwarding method: DR, TUN, or the local path. The
+     * transport checksum must be complete already unless the frame's virtio-net header carries it on.
+     *
+     * @return whether the frame was queued.
      */
-    private boolean deliverLocally(
-        final FrameEvent event, final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
+    private boolean deliver(
+        final UnsafeBuffer buffer, final int frameOffset, final int frameLength, final boolean hasVnet,
+        final int serverId, final long sourceMac)
     {
-        final PacketTransport local = table.localTransport();
-        if (local == null)
+        final RealServer server = table.server(serverId);
+        if (server == null)
         {
-            counters.increment(Counter.DROP_NO_LOCAL_PATH);
+            counters.increment(Counter.DROP_NO_REAL_SERVER);
             return false;
         }
-        if (!event.hasVnetHeader() && (event.status() & TransportStatus.CSUM_NOT_READY) != 0)
+        final int ipLength = buffer.getShort(frameOffset + EthernetHeader.LENGTH + Ipv4Header.TOTAL_LENGTH_OFFSET,
+            ByteOrder.BIG_ENDIAN) & U16_MASK;
+        final ForwardingMethod method = table.method(serverId);
+        final boolean sent;
+        if (method == ForwardingMethod.LOCAL)
         {
-            completeChecksum(buffer, parser.protocol());
-        }
-        DirectRouting.rewrite(buffer, frameOffset, table.localMac(), directorMac);
-        final boolean vnet = local.vnetHeader();
-        if (vnet)
-        {
-            prepareVnetHeader(event, buffer);
-        }
-        final long address = buffer.addressOffset() + (vnet ? FrameEvent.VNET_OFFSET : FrameEvent.FRAME_OFFSET);
-        final int length = (vnet ? VnetHeader.LENGTH : 0) + frameLength;
-        if (!local.queue(address, length))
-        {
-            flushLocal();
-            if (!local.queue(address, length))
+            final PacketTransport local = table.localTransport();
+            if (local == null)
             {
-                counters.increment(Counter.DROP_TX_FULL);
+                counters.increment(Counter.DROP_NO_LOCAL_PATH);
                 return false;
             }
+            DirectRouting.rewrite(buffer, frameOffset, table.localMac(), directorMac);
+            sent = tx.queueLocal(local, buffer, frameOffset, frameLength, hasVnet);
         }
-        localQueued++;
-        counters.increment(Counter.DELIVERED_LOCALLY);
-        return true;
-    }
-
-    private void flushLocal()
-    {
-        if (localQueued > 0)
+        else
         {
-            localQueued = 0;
-            final PacketTransport local = table.localTransport();
-            if (local != null)
+            final long mac = neighbours.lookup(table.nextHop(serverId));
+            if (mac == NeighbourTable.NO_MAC)
             {
-                local.flush();
+                counters.increment(Counter.DROP_NO_NEIGHBOUR);
+                return false;
+            }
+            if (mac == sourceMac)
+            {
+                // Sending a frame back to the host it came from: that host scheduled it to us, we would schedule
+                // it back, for ever (two directors that are also real servers, without ping-pong protection).
+                counters.increment(Counter.DROP_LOOP);
+                return false;
+            }
+            if (method == ForwardingMethod.TUNNEL)
+            {
+                sent = tunnel.transmit(buffer, frameOffset, frameLength, hasVnet, server.address(), mac, sourceMac);
+            }
+            else
+            {
+                if (frameLength - EthernetHeader.LENGTH > mtu)
+                {
+                    if (!isSuperFrame(buffer, frameOffset, hasVnet))
+                    {
+                        counters.increment(Counter.DROP_OVERSIZE);
+                        return false;
+                    }
+                    counters.increment(Counter.SUPER_FRAMES_FORWARDED);
+                }
+                DirectRouting.rewrite(buffer, frameOffset, mac, directorMac);
+                sent = tx.queueFrame(buffer, frameOffset, frameLength, hasVnet);
             }
         }
+        if (sent)
+        {
+            server.countForwarded(ipLength);
+        }
+        return sent;
+    }
+
+    /**
+     * ICMP: echo requests to a VIP are answered; errors about a connection go to its real server; errors routers
+     * return about our tunnel packets are turned into the error the client needs. The rest is counted and dropped.
+     */
+    private void onIcmp(
+        final FrameEvent event, final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
+    {
+        final FrameParser p = parser;
+        final boolean toVip = table.isVirtualAddress(p.dstAddr());
+        if (!toVip && (p.dstAddr() != directorAddress || directorAddress == 0))
+        {
+            counters.increment(Counter.DROP_NOT_FOR_US);
+            return;
+        }
+        if (p.isFragment())
+        {
+            counters.increment(toVip ? Counter.DROP_ICMP_OTHER : Counter.DROP_NOT_FOR_US);
+            return;
+        }
+        final int result = icmp.parse(buffer, p.l3Offset(), p.ipTotalLength());
+        if (toVip)
+        {
+            if (result == IcmpErrorParser.ABOUT_REPLY)
+            {
+                final int handle = connections.lookup(icmp.embeddedProtocol(), icmp.clientAddr(), icmp.clientPort(),
+                    icmp.virtualAddr(), icmp.virtualPort());
+                if (handle == ConnectionTable.NO_ENTRY)
+                {
+                    counters.increment(Counter.DROP_ICMP_NO_CONNECTION);
+                    return;
+                }
+                final long sourceMac = MacAddress.read(buffer, frameOffset + EthernetHeader.SRC_MAC_OFFSET);
+                if (deliver(buffer, frameOffset, frameLength, event.hasVnetHeader(), connections.serverId(handle),
+                    sourceMac))
+                {
+                    counters.increment(Counter.ICMP_RELAYED_TO_SERVER);
+                }
+            }
+            else if (result == IcmpErrorParser.OTHER_TYPE && icmp.icmpType() == IcmpHeader.TYPE_ECHO_REQUEST)
+            {
+                final int length = IcmpMessages.echoReplyInPlace(buffer, frameOffset, frameLength, directorMac,
+                    nextIcmpId());
+                if (length > 0 && tx.queueFrame(buffer, frameOffset, length, event.hasVnetHeader()))
+                {
+                    counters.increment(Counter.ICMP_ECHO_REPLIES);
+                }
+                else if (length <= 0)
+                {
+                    counters.increment(Counter.DROP_ECHO_REFUSED);
+                }
+            }
+            else
+            {
+                counters.increment(result < 0 ? Counter.DROP_ICMP_MALFORMED : Counter.DROP_ICMP_OTHER);
+            }
+            return;
+        }
+        if (result == IcmpErrorParser.ABOUT_TUNNEL && icmp.tunnelSrcAddr() == directorAddress)
+        {
+            onTunnelError(buffer);
+        }
+        else
+        {
+            // ICMP for the director's own address that is not about our tunnel: the host's stack handles it.
+            counters.increment(Counter.DROP_NOT_FOR_US);
+        }
+    }
+
+    /**
+     * A router on the way to a TUN real server returned an error about one of our tunnel packets: tell the client,
+     * whose packet it really was, with the MTU it must use inside the tunnel.
+     */
+    private void onTunnelError(final UnsafeBuffer buffer)
+    {
+        final int handle = connections.lookup(icmp.embeddedProtocol(), icmp.clientAddr(), icmp.clientPort(),
+            icmp.virtualAddr(), icmp.virtualPort());
+        final long clientMac = clientMacs.get(icmp.clientAddr() & ADDRESS_MASK);
+        if (handle == ConnectionTable.NO_ENTRY || clientMac == NO_CLIENT_MAC)
+        {
+            counters.increment(Counter.DROP_ICMP_NO_CONNECTION);
+            return;
+        }
+        final int offset = tx.claimScratch();
+        final int length;
+        if (icmp.isFragmentationNeeded())
+        {
+            if (!icmp.embeddedDontFragment())
+            {
+                // The client let the network fragment its packet; only we could have, so nothing to tell it.
+                counters.increment(Counter.DROP_ICMP_OTHER);
+                return;
+            }
+            length = IcmpMessages.writeFragmentationNeeded(tx.scratch(), offset, tx.scratchCapacity(), clientMac,
+                directorMac, IpipEncapsulation.innerMtu(icmp.nextHopMtu()), nextIcmpId(), buffer,
+                icmp.embeddedOffset(), icmp.embeddedLength());
+        }
+        else
+        {
+            length = IcmpMessages.writeAnswer(tx.scratch(), offset, tx.scratchCapacity(), clientMac, directorMac,
+                icmp.icmpType(), icmp.icmpCode(), icmp.restOfHeader(), nextIcmpId(), buffer, icmp.embeddedOffset(),
+                icmp.embeddedLength());
+        }
+        if (length > 0 && tx.queueScratch(offset, length))
+        {
+            counters.increment(Counter.ICMP_TUNNEL_ERRORS_TO_CLIENT);
+        }
+        else
+        {
+            counters.increment(Counter.DROP_ICMP_MALFORMED);
+        }
+    }
+
+    /** A fragment after the first: it goes where its first fragment went, or waits briefly for it. */
+    private void onLaterFragment(final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
+    {
+        final FrameParser p = parser;
+        final int serverId = fragments.lookup(p.srcAddr(), p.dstAddr(), p.protocol(), p.ipId(), nowNs);
+        if (serverId != FragmentTable.NO_SERVER)
+        {
+            final long sourceMac = MacAddress.read(buffer, frameOffset + EthernetHeader.SRC_MAC_OFFSET);
+            // A later fragment carries no transport header, so no partial checksum: its virtio header goes as is.
+            if (deliver(buffer, frameOffset, frameLength, false, serverId, sourceMac))
+            {
+                counters.increment(Counter.FRAGMENTS_FOLLOWED);
+            }
+            return;
+        }
+        final int held = fragments.hold(p.srcAddr(), p.dstAddr(), p.protocol(), p.ipId(), buffer, frameOffset,
+            frameLength, nowNs);
+        counters.increment(held == FragmentTable.HELD ? Counter.FRAGMENTS_HELD : Counter.DROP_FRAGMENT_HOLD_FULL);
+    }
+
+    /** The first fragment went to {@code serverId}: its later fragments, held or still to come, follow it. */
+    private void followFragments(
+        final int src, final int dst, final int protocol, final int ipId, final int serverId, final long sourceMac)
+    {
+        if (!fragments.remember(src, dst, protocol, ipId, serverId, nowNs))
+        {
+            counters.increment(Counter.DROP_FRAGMENT_TABLE_FULL);
+        }
+        final int released = fragments.release(src, dst, protocol, ipId);
+        final UnsafeBuffer held = fragments.holdBuffer();
+        for (int i = 0; i < released; i++)
+        {
+            final int slot = fragments.releasedSlot(i);
+            if (deliver(held, fragments.heldFrameOffset(slot), fragments.heldFrameLength(slot), false, serverId,
+                sourceMac))
+            {
+                counters.increment(Counter.FRAGMENTS_RELEASED);
+            }
+        }
+    }
+
+    private void discardHeldFragments(final boolean firstFragment)
+    {
+        if (firstFragment)
+        {
+            fragments.discard(parser.srcAddr(), parser.dstAddr(), parser.protocol(), parser.ipId());
+        }
+    }
+
+    /** Remembers the L2 next hop back to a client (allocation-free: the map never grows past its capacity). */
+    private void rememberClient(final int clientAddr, final long sourceMac)
+    {
+        if (clientMacs.size() >= CLIENT_MAC_CAPACITY)
+        {
+            clientMacs.clear();
+        }
+        clientMacs.put(clientAddr & ADDRESS_MASK, sourceMac);
+    }
+
+    private int nextIcmpId()
+    {
+        return icmpId++ & U16_MASK;
     }
 
     /**
@@ -501,10 +706,10 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
      * A frame above the MTU may leave only as a GSO super-frame (TSO/GRO merged) that the kernel segments on the
      * way out, which it does when the virtio-net header that came with it goes back with it.
      */
-    private static boolean isSuperFrame(final FrameEvent event, final UnsafeBuffer buffer)
+    private static boolean isSuperFrame(final UnsafeBuffer buffer, final int frameOffset, final boolean hasVnet)
     {
-        return event.hasVnetHeader() &&
-            (buffer.getByte(FrameEvent.VNET_OFFSET + VnetHeader.GSO_TYPE_OFFSET) & ~VnetHeader.GSO_ECN) !=
+        return hasVnet &&
+            (buffer.getByte(frameOffset - VnetHeader.LENGTH + VnetHeader.GSO_TYPE_OFFSET) & ~VnetHeader.GSO_ECN) !=
             VnetHeader.GSO_NONE;
     }
 
@@ -512,70 +717,17 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
      * veth and virtio hand frames over with only the pseudo-header sum in the transport checksum; without a
      * virtio-net header to pass that on, finish it here so the frame leaves correct.
      */
-    private void completeChecksum(final UnsafeBuffer buffer, final int protocol)
+    private void completeChecksumIfPartial(final FrameEvent event, final UnsafeBuffer buffer)
     {
+        if (event.hasVnetHeader() || (event.status() & TransportStatus.CSUM_NOT_READY) == 0 || !parser.hasPorts())
+        {
+            return;
+        }
         final int l4 = parser.l4Offset();
-        final int field = l4 + (protocol == Ipv4Header.PROTOCOL_TCP ? TcpHeader.CHECKSUM_OFFSET : UdpHeader.CHECKSUM_OFFSET);
+        final int field = l4 + (parser.protocol() == Ipv4Header.PROTOCOL_TCP ?
+            TcpHeader.CHECKSUM_OFFSET : UdpHeader.CHECKSUM_OFFSET);
         Checksums.completePartial(buffer, l4, field, parser.l3Offset() + parser.ipTotalLength());
         counters.increment(Counter.CHECKSUMS_COMPLETED);
-    }
-
-    private boolean queueEvent(final FrameEvent event, final UnsafeBuffer buffer, final int frameLength)
-    {
-        final long slotAddress = buffer.addressOffset();
-        final boolean ok;
-        if (transportHasVnet)
-        {
-            prepareVnetHeader(event, buffer);
-            ok = queue(slotAddress + FrameEvent.VNET_OFFSET, VnetHeader.LENGTH + frameLength);
-        }
-        else
-        {
-            ok = queue(slotAddress + FrameEvent.FRAME_OFFSET, frameLength);
-        }
-        if (ok)
-        {
-            counters.increment(Counter.FORWARDED);
-            counters.add(Counter.FORWARDED_BYTES, frameLength);
-        }
-        return ok;
-    }
-
-    /** Makes the virtio-net header in front of the frame fit for TX. */
-    private static void prepareVnetHeader(final FrameEvent event, final UnsafeBuffer buffer)
-    {
-        if (event.hasVnetHeader())
-        {
-            // DATA_VALID describes what the receiving side verified; it has no meaning on transmit.
-            final int flagsOffset = FrameEvent.VNET_OFFSET + VnetHeader.FLAGS_OFFSET;
-            buffer.putByte(flagsOffset, (byte)(buffer.getByte(flagsOffset) & VNET_FLAGS_KEPT_ON_TX));
-        }
-        else
-        {
-            buffer.setMemory(FrameEvent.VNET_OFFSET, VnetHeader.LENGTH, (byte)0);
-        }
-    }
-
-    private boolean queue(final long address, final int length)
-    {
-        if (transport.queue(address, length))
-        {
-            queuedFrames++;
-            return true;
-        }
-        flushTransport();
-        if (transport.queue(address, length))
-        {
-            queuedFrames++;
-            return true;
-        }
-        counters.increment(Counter.DROP_TX_FULL);
-        return false;
-    }
-
-    private int vnetLength()
-    {
-        return transportHasVnet ? VnetHeader.LENGTH : 0;
     }
 
     /**
@@ -612,56 +764,25 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         return false;
     }
 
-    /** A zeroed scratch slot (its first bytes are the zero virtio-net header when the transport wants one). */
-    private int claimScratch()
-    {
-        if (scratch.isFull())
-        {
-            flush();
-        }
-        return scratch.claim();
-    }
-
-    private void queueScratch(final int offset, final int frameLength)
-    {
-        queue(scratch.buffer().addressOffset() + offset, vnetLength() + frameLength);
-    }
-
-    private void flushTransport()
-    {
-        if (queuedFrames > 0)
-        {
-            queuedFrames = 0;
-            transport.flush();
-            counters.increment(Counter.TX_FLUSHES);
-        }
-    }
-
-    private void flush()
-    {
-        flushTransport();
-        flushLocal();
-        scratch.reset();
-    }
-
     @Override
     public void probe(final int targetAddress, final long dstMac)
     {
-        final int offset = claimScratch();
-        final int length = ArpResponder.writeRequest(scratch.buffer(), offset + vnetLength(), directorMac,
-            directorAddress, targetAddress, dstMac);
-        queueScratch(offset, length);
+        final int offset = tx.claimScratch();
+        final int length = ArpResponder.writeRequest(tx.scratch(), offset, directorMac, directorAddress, targetAddress,
+            dstMac);
+        tx.queueScratch(offset, length);
         counters.increment(Counter.ARP_REQUESTS);
     }
 
     @Override
     public void reachabilityChanged(final int address, final boolean reachable)
     {
-        for (final RealServer server : table.serversById())
+        final RealServer[] servers = table.serversById();
+        for (int id = 0; id < servers.length; id++)
         {
-            if (server != null && server.address() == address)
+            if (servers[id] != null && table.method(id) != ForwardingMethod.LOCAL && table.nextHop(id) == address)
             {
-                server.neighbourReachable(reachable);
+                servers[id].neighbourReachable(reachable);
             }
         }
     }

@@ -13,7 +13,7 @@ import java.util.List;
 public final class ServiceTable
 {
     public static final ServiceTable EMPTY = new ServiceTable(List.of(), new Long2ObjectHashMap<>(),
-        new RealServer[0], new ForwardingMethod[0], new int[0], new int[0], false, 0, null, 0);
+        new RealServer[0], new ForwardingMethod[0], new int[0], new int[0], new int[0], false, 0, null, 0);
 
     private static final int PORT_BITS = 16;
     private static final int PROTOCOL_SHIFT = 48;
@@ -23,6 +23,7 @@ public final class ServiceTable
     private final Long2ObjectHashMap<VirtualService> byKey;
     private final RealServer[] byId;
     private final ForwardingMethod[] methodById;
+    private final int[] nextHopById;
     private final int[] virtualAddresses;
     private final int[] neighbourAddresses;
     private final boolean hasLocalServers;
@@ -35,6 +36,7 @@ public final class ServiceTable
         final Long2ObjectHashMap<VirtualService> byKey,
         final RealServer[] byId,
         final ForwardingMethod[] methodById,
+        final int[] nextHopById,
         final int[] virtualAddresses,
         final int[] neighbourAddresses,
         final boolean hasLocalServers,
@@ -46,6 +48,7 @@ public final class ServiceTable
         this.byKey = byKey;
         this.byId = byId;
         this.methodById = methodById;
+        this.nextHopById = nextHopById;
         this.virtualAddresses = virtualAddresses;
         this.neighbourAddresses = neighbourAddresses;
         this.hasLocalServers = hasLocalServers;
@@ -57,7 +60,7 @@ public final class ServiceTable
     /** The same table with the path into the host's own stack that Local servers are delivered through. */
     public ServiceTable withLocalPath(final PacketTransport transport, final long stackSideMac)
     {
-        return new ServiceTable(services, byKey, byId, methodById, virtualAddresses, neighbourAddresses,
+        return new ServiceTable(services, byKey, byId, methodById, nextHopById, virtualAddresses, neighbourAddresses,
             hasLocalServers, generation, transport, stackSideMac);
     }
 
@@ -65,6 +68,15 @@ public final class ServiceTable
     public ForwardingMethod method(final int id)
     {
         return id >= 0 && id < methodById.length && methodById[id] != null ? methodById[id] : ForwardingMethod.ROUTE;
+    }
+
+    /**
+     * The address whose MAC frames to the server with this id are sent to: the server itself for DR, the next hop
+     * of the route to it for TUN; 0 for an unknown id.
+     */
+    public int nextHop(final int id)
+    {
+        return id >= 0 && id < nextHopById.length ? nextHopById[id] : 0;
     }
 
     /** Whether any real server is this host itself. */

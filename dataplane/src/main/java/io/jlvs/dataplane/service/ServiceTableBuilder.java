@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Control plane: turns the requested services into a new {@link ServiceTable}, validating everything before it
@@ -34,6 +35,16 @@ public final class ServiceTableBuilder
      *                                  then untouched.
      */
     public synchronized ServiceTable build(final List<VirtualServiceSpec> specs, final ServiceTable previous)
+    {
+        return build(specs, previous, IntUnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #build(List, ServiceTable)}, with where each TUN real server's packets go next (the server itself
+     * when on-link, else a gateway): the neighbour cache resolves that address for it.
+     */
+    public synchronized ServiceTable build(
+        final List<VirtualServiceSpec> specs, final ServiceTable previous, final IntUnaryOperator tunnelNextHop)
     {
         validate(specs);
 
@@ -83,9 +94,13 @@ public final class ServiceTableBuilder
                 server.enabled(true);
                 servers[i] = server;
                 methods[i] = rs.method();
-                if (rs.method() != ForwardingMethod.LOCAL)
+                if (rs.method() == ForwardingMethod.ROUTE)
                 {
                     neighbours.add(rs.address());
+                }
+                else if (rs.method() == ForwardingMethod.TUNNEL)
+                {
+                    neighbours.add(tunnelNextHop.applyAsInt(rs.address()));
                 }
             }
             // Passing the previous instance keeps what IPVS keeps across an edit: the rr cursor, the wrr current
@@ -103,14 +118,18 @@ public final class ServiceTableBuilder
 
         final RealServer[] byId = new RealServer[id];
         final ForwardingMethod[] methodById = new ForwardingMethod[id];
+        final int[] nextHopById = new int[id];
         boolean local = false;
         for (final VirtualService service : services)
         {
             final RealServer[] servers = service.servers();
             for (int i = 0; i < servers.length; i++)
             {
-                byId[servers[i].id()] = servers[i];
-                methodById[servers[i].id()] = service.method(i);
+                final int serverId = servers[i].id();
+                byId[serverId] = servers[i];
+                methodById[serverId] = service.method(i);
+                nextHopById[serverId] = service.method(i) == ForwardingMethod.TUNNEL ?
+                    tunnelNextHop.applyAsInt(servers[i].address()) : servers[i].address();
                 local |= service.method(i) == ForwardingMethod.LOCAL;
             }
         }
@@ -122,7 +141,8 @@ public final class ServiceTableBuilder
                 old.enabled(false);
                 byId[old.id()] = old;
                 methodById[old.id()] = previous.method(old.id());
-                neighbours.add(old.address());
+                nextHopById[old.id()] = previous.nextHop(old.id());
+                neighbours.add(previous.nextHop(old.id()));
             }
         }
         for (final RealServer gone : reusable.values())
@@ -132,8 +152,8 @@ public final class ServiceTableBuilder
 
         nextId = id;
         generation++;
-        return new ServiceTable(services, byKey, byId, methodById, toArray(vips), toArray(neighbours), local, generation,
-            null, 0);
+        return new ServiceTable(services, byKey, byId, methodById, nextHopById, toArray(vips), toArray(neighbours), local,
+            generation, null, 0);
     }
 
     private static boolean hasConnections(final RealServer server)
@@ -198,11 +218,6 @@ public final class ServiceTableBuilder
                 {
                     throw new IllegalArgumentException("virtual service " + spec + ": real server " + rs +
                         " is listed twice");
-                }
-                if (rs.method() == ForwardingMethod.TUNNEL)
-                {
-                    throw new IllegalArgumentException("virtual service " + spec + ": real server " + rs +
-                        ": TUN forwarding is not available in this version of jlvs (DR only)");
                 }
             }
         }
