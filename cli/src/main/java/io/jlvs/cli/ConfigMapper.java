@@ -34,6 +34,8 @@ public final class ConfigMapper
      *
      * @param specs the services, in file order.
      * @param notes one line each, for the operator: keepalived settings this jlvs version accepts but ignores.
+     *              Health checkers, the sorry server and quorum are not among them: {@code run} hands the services
+     *              to the health monitor, which applies them.
      */
     public record Mapping(List<VirtualServiceSpec> specs, List<String> notes)
     {
@@ -53,7 +55,6 @@ public final class ConfigMapper
     {
         final List<VirtualServiceSpec> specs = new ArrayList<>(config.services().size());
         final List<String> notes = new ArrayList<>();
-        boolean checksIgnored = false;
         for (final VirtualServiceConfig service : config.services())
         {
             final VirtualServiceSpec spec;
@@ -69,19 +70,10 @@ public final class ConfigMapper
                     "virtual_server " + service.displayName() + ": " + ex.getMessage());
             }
             specs.add(spec);
-            checksIgnored |= hasChecks(service);
             if (service.onePacketScheduling())
             {
                 notes.add(where(service) + "ops (one-packet scheduling) is not implemented yet; ignored");
             }
-            if (!service.excludedSourceMacs().isEmpty())
-            {
-                notes.add(where(service) + "jlvs_exclude_source_mac is not applied by the dataplane yet; ignored");
-            }
-        }
-        if (checksIgnored)
-        {
-            notes.add("health checkers are not run by this jlvs version: every real_server is taken as up");
         }
         try
         {
@@ -104,8 +96,8 @@ public final class ConfigMapper
         {
             addresses.add(new VirtualAddress(address.address(), address.port()));
         }
-        // The sorry_server stands in only when health checks take the live weight below the quorum, which needs
-        // the checkers; until they run, every real_server counts as up and the sorry_server stays out.
+        // Every real_server, in file order, as if all were up: the health monitor takes out the ones that fail their
+        // checks and brings in the sorry_server when the quorum is lost.
         final List<RealServerSpec> servers = new ArrayList<>(service.realServers().size());
         for (final RealServerConfig server : service.realServers())
         {
@@ -120,7 +112,8 @@ public final class ConfigMapper
             SchedulerFlags.parse(service.schedulerFlags()),
             service.persistenceTimeoutSeconds(),
             service.persistenceNetmask(),
-            servers);
+            servers,
+            service.excludedSourceMacs());
     }
 
     /** keepalived's {@code lb_kind} word to ipvsadm's forwarding method. */
@@ -138,18 +131,6 @@ public final class ConfigMapper
             case TUN: return ForwardingMethod.TUNNEL;
             default: throw new IllegalArgumentException("unknown forwarding method " + method);
         }
-    }
-
-    private static boolean hasChecks(final VirtualServiceConfig service)
-    {
-        for (final RealServerConfig server : service.realServers())
-        {
-            if (!server.checks().isEmpty())
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String where(final VirtualServiceConfig service)

@@ -2,6 +2,7 @@ package io.jlvs.cli;
 
 import io.jlvs.cli.control.ControlServer;
 import io.jlvs.cli.control.DirectorControl;
+import io.jlvs.cli.control.RuntimeServices;
 import io.jlvs.config.ConfigException;
 import io.jlvs.config.ConfigWarning;
 import io.jlvs.config.DirectorConfig;
@@ -10,6 +11,9 @@ import io.jlvs.dataplane.Director;
 import io.jlvs.dataplane.DirectorOptions;
 import io.jlvs.dataplane.service.VirtualServiceSpec;
 import io.jlvs.dataplane.transport.PacketTransport;
+import io.jlvs.healthcheck.HealthMonitor;
+import io.jlvs.healthcheck.HealthMonitorOptions;
+import io.jlvs.healthcheck.MonitoredService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,24 +22,29 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code jlvs run}: reads a keepalived.conf, starts a director on one interface, serves the control socket, reloads
- * on SIGHUP and stops cleanly on SIGTERM/SIGINT.
+ * {@code jlvs run}: reads a keepalived.conf, starts a director on one interface, runs the real servers' health checks,
+ * serves the control socket, reloads on SIGHUP and stops cleanly on SIGTERM/SIGINT.
  * <p>
  * Nothing starts unless the whole configuration is valid: it is parsed and checked before the interface is opened.
- * A reload that fails keeps the running configuration.
+ * A reload that fails keeps the running configuration. What the director runs is what the health monitor publishes:
+ * the configured services less the real servers that fail their checks (or with those at weight 0, with
+ * {@code inhibit_on_failure}), and the sorry server when a service loses its quorum.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-        "Run a director: serve the virtual services of a keepalived.conf on one interface.",
+        "Run a director: serve the virtual services of a keepalived.conf on one interface, with keepalived's " +
+            "health checks (TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK) run from this host.",
         "SIGHUP reloads the file (on error the running configuration stays); SIGTERM and SIGINT stop."})
 final class RunCommand implements Callable<Integer>
 {
@@ -83,6 +92,8 @@ final class RunCommand implements Callable<Integer>
     }
 
     private Director director;
+    /** Set before the monitor first publishes; read by {@link #publish} for the configured specs. */
+    private volatile RuntimeServices runtime;
 
     @Override
     public Integer call() throws InterruptedException
@@ -90,11 +101,11 @@ final class RunCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
 
-        final List<VirtualServiceSpec> specs;
+        final Loaded loaded;
         final DirectorOptions options;
         try
         {
-            specs = load(err);
+            loaded = load(err);
             options = DirectorOptions.defaults()
                 .withRingSize(ringSize)
                 .withConnectionCapacity(connections)
@@ -123,7 +134,6 @@ final class RunCommand implements Callable<Integer>
             return ExitCodes.FAILURE;
         }
 
-        final Running running;
         try
         {
             director = new Director(transport, options);
@@ -133,23 +143,34 @@ final class RunCommand implements Callable<Integer>
             transport.close();
             throw ex;
         }
+        final HealthMonitor health = new HealthMonitor(loaded.services(), this::publish,
+            HealthMonitorOptions.defaults().withLog(line ->
+            {
+                err.println("jlvs: healthcheck: " + line);
+                err.flush();
+            }));
+        runtime = new RuntimeServices(loaded.services(), health::reload, services -> { });
         try
         {
-            director.apply(specs);
+            // The first list the director runs: every server up (or down, with alpha) until its checks say otherwise.
+            health.start();
         }
         catch (final IllegalArgumentException ex)
         {
+            health.close();
             director.close();
             err.println("jlvs: " + config + ": " + ex.getMessage());
             return ExitCodes.USAGE;
         }
+        final Running running;
         try
         {
-            running = new Running(director, ControlServer.start(control,
+            running = new Running(director, health, ControlServer.start(control,
                 new DirectorControl(director, this::reloadOnRequest, FORWARDING_TIMEOUT_MS)));
         }
         catch (final IOException ex)
         {
+            health.close();
             director.close();
             err.println("jlvs: control socket: " + ex.getMessage());
             return ExitCodes.FAILURE;
@@ -165,8 +186,8 @@ final class RunCommand implements Callable<Integer>
             Signals.handle("TERM", stop::countDown);
             Signals.handle("INT", stop::countDown);
             Signals.handle("HUP", () -> reloadOnSignal(out, err));
-            out.println("jlvs: " + describe(specs) + " on " + interfaceName + " (" + io + "), control socket " +
-                running.control.path());
+            out.println("jlvs: " + describe(loaded.specs()) + " on " + interfaceName + " (" + io +
+                "), control socket " + running.control.path());
             out.flush();
             awaitStop(stop, err);
         }
@@ -203,7 +224,7 @@ final class RunCommand implements Callable<Integer>
     }
 
     /** Parses the file, prints its warnings and what is ignored, maps and checks it. */
-    private List<VirtualServiceSpec> load(final PrintWriter err) throws ConfigException
+    private Loaded load(final PrintWriter err) throws ConfigException
     {
         final DirectorConfig parsed = KeepalivedConfig.parse(config);
         for (final ConfigWarning warning : parsed.warnings())
@@ -216,11 +237,12 @@ final class RunCommand implements Callable<Integer>
             err.println("jlvs: warning: " + note);
         }
         err.flush();
-        return mapping.specs();
+        return new Loaded(MonitoredService.pair(parsed.services(), mapping.specs()), mapping.specs());
     }
 
     /**
-     * Re-reads the file and applies it whole; on any error the running configuration stays.
+     * Re-reads the file and hands it whole to the health monitor; on any error the running configuration stays.
+     * Runtime edits made through the control socket since are replaced too: the file is the configuration.
      *
      * @throws IllegalArgumentException naming the error, for the control socket to pass on.
      */
@@ -228,9 +250,10 @@ final class RunCommand implements Callable<Integer>
     {
         try
         {
-            final List<VirtualServiceSpec> specs = load(err);
-            director.apply(specs);
-            return "reloaded " + config + ": " + describe(specs);
+            // Validation first, completely: a file the director would refuse never reaches the monitor.
+            final Loaded loaded = load(err);
+            runtime.replace(loaded.services());
+            return "reloaded " + config + ": " + describe(loaded.specs());
         }
         catch (final ConfigException ex)
         {
@@ -240,6 +263,44 @@ final class RunCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException(config + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * What the health monitor publishes goes to the director here, on whichever thread the monitor publishes from.
+     *
+     * @throws IllegalArgumentException when the director refuses the list; the monitor keeps offering it.
+     */
+    private void publish(final List<VirtualServiceSpec> effective)
+    {
+        director.apply(withExcludedSourceMacs(effective, runtime != null ? runtime.currentSpecs() : List.of()));
+    }
+
+    /**
+     * The monitor rebuilds each spec from its parts and leaves out {@code jlvs_exclude_source_mac}; put each
+     * service's excluded MACs back from the configured spec with the same protocol, fwmark and addresses.
+     */
+    static List<VirtualServiceSpec> withExcludedSourceMacs(
+        final List<VirtualServiceSpec> effective, final List<VirtualServiceSpec> configured)
+    {
+        final List<VirtualServiceSpec> result = new ArrayList<>(effective.size());
+        for (final VirtualServiceSpec spec : effective)
+        {
+            VirtualServiceSpec withMacs = spec;
+            for (final VirtualServiceSpec wanted : configured)
+            {
+                if (wanted.protocol() == spec.protocol() && wanted.fwmark() == spec.fwmark() &&
+                    wanted.addresses().equals(spec.addresses()) &&
+                    !Objects.equals(wanted.excludedSourceMacs(), spec.excludedSourceMacs()))
+                {
+                    withMacs = new VirtualServiceSpec(spec.protocol(), spec.addresses(), spec.fwmark(),
+                        spec.scheduler(), spec.schedulerFlags(), spec.persistenceTimeoutSeconds(),
+                        spec.persistenceNetmask(), spec.realServers(), wanted.excludedSourceMacs());
+                    break;
+                }
+            }
+            result.add(withMacs);
+        }
+        return result;
     }
 
     private String reloadOnRequest()
@@ -291,16 +352,28 @@ final class RunCommand implements Callable<Integer>
         return ex.getMessage() != null ? ex.getMessage() : ex.toString();
     }
 
+    /**
+     * A configuration as the monitor takes it: each service with its spec.
+     *
+     * @param services the services, paired with their specs, in file order.
+     * @param specs    the specs alone, every real server in.
+     */
+    private record Loaded(List<MonitoredService> services, List<VirtualServiceSpec> specs)
+    {
+    }
+
     /** What a running director holds open; closed once, by whoever stops first (main thread or shutdown hook). */
     private static final class Running implements AutoCloseable
     {
         private final Director director;
+        private final HealthMonitor health;
         private final ControlServer control;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        Running(final Director director, final ControlServer control)
+        Running(final Director director, final HealthMonitor health, final ControlServer control)
         {
             this.director = director;
+            this.health = health;
             this.control = control;
         }
 
@@ -317,7 +390,15 @@ final class RunCommand implements Callable<Integer>
             }
             finally
             {
-                director.close();
+                try
+                {
+                    // Before the director: no check publishes into a closed director, and omega's scripts run.
+                    health.close();
+                }
+                finally
+                {
+                    director.close();
+                }
             }
         }
     }

@@ -129,7 +129,7 @@ class ConfigMapperTest
     }
 
     @Test
-    void fwmarkServiceAnswersOnEveryMatchedAddressAndNotesWhatIsNotAppliedYet() throws ConfigException
+    void fwmarkServiceAnswersOnEveryMatchedAddressAndExcludesThePeerDirectorsMac() throws ConfigException
     {
         final ConfigMapper.Mapping mapping = map(fixture("fwmark-wrr.conf"));
 
@@ -138,17 +138,16 @@ class ConfigMapperTest
         assertEquals(List.of(new VirtualAddress(Ipv4.parse("192.168.20.100"), 80),
             new VirtualAddress(Ipv4.parse("192.168.20.100"), 443)), spec.addresses());
         assertEquals(600, spec.persistenceTimeoutSeconds());
-        assertTrue(mapping.notes().stream().anyMatch(note -> note.contains("jlvs_exclude_source_mac")),
-            mapping.notes().toString());
+        assertEquals(List.of(0x52_54_00_aa_bb_02L), spec.excludedSourceMacs());
+        assertEquals(List.of(), mapping.notes());
     }
 
     @Test
-    void healthCheckersAreNotedOnceAsNotRun() throws ConfigException
+    void serversWithHealthCheckersAreAllMappedAndLeftToTheHealthMonitorWithoutANote() throws ConfigException
     {
         final ConfigMapper.Mapping mapping = map(fixture("dr-tcp-check.conf"));
 
-        assertEquals(List.of("health checkers are not run by this jlvs version: every real_server is taken as up"),
-            mapping.notes());
+        assertEquals(List.of(), mapping.notes());
         assertEquals(3, mapping.specs().get(0).realServers().size());
     }
 

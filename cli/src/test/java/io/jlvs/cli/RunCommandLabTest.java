@@ -3,6 +3,7 @@ package io.jlvs.cli;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import io.jlvs.cli.control.ControlClient;
+import io.jlvs.lab.KeepAliveClient;
 import io.jlvs.lab.Lab;
 import io.jlvs.lab.LabAddresses;
 import io.jlvs.lab.LabRequirements;
@@ -17,8 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -32,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * jlvs as operators and the maintainers run it: a process of its own ({@code java ... io.jlvs.cli.Main run}),
  * started with {@code ip netns exec} in the lab's director namespace so that it lives there for its whole life, fed
  * a keepalived.conf file, asked through its control socket, reloaded with SIGHUP and stopped with SIGTERM; real HTTP
- * clients (the lab's, and curl where it is installed) connect to the VIP from the client namespace.
+ * clients (the lab's, and curl where it is installed) connect to the VIP from the client namespace. Its health checks
+ * run from the director namespace because the process lives there.
  */
 class RunCommandLabTest
 {
@@ -44,6 +48,9 @@ class RunCommandLabTest
     private static final long CONTROL_TIMEOUT_MS = 2_000;
     private static final long EXIT_WAIT_SECONDS = 10;
 
+    /** The first scenario's checks: slow enough never to matter while it runs. */
+    private static final int DEFAULT_DELAY_LOOP_S = 6;
+    private static final String DEFAULT_CHECK = "connect_timeout 3";
     /** wrr 3:2:1 over 60 connections: ten whole cycles of six. */
     private static final int CONNECTIONS = 60;
     /** After the reload the weights are 1:2; 30 and 15 are whole cycles of three. */
@@ -57,6 +64,25 @@ class RunCommandLabTest
     private static final Path CURL = Path.of("/usr/bin/curl");
     private static final String CURL_MAX_SECONDS = "3";
     private static final List<String> IP_FALLBACKS = List.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip");
+
+    /** The fast checks of the health scenario: keepalived's smallest whole-second loop, one retry. */
+    private static final int FAST_DELAY_LOOP_S = 1;
+    private static final int FAST_RETRY = 1;
+    /**
+     * Thread scheduling, a fresh JVM's warm-up and the lab's veth on a loaded 2-core machine: a generous margin on
+     * top of what keepalived's rules allow, reached only when checks or their publication are broken.
+     */
+    private static final long HEALTH_MARGIN_MS = 10_000;
+    /** A failure is seen at the next loop and confirmed after {@code retry} more attempts: delay_loop x (retry+1). */
+    private static final long DOWN_WAIT_NS = TimeUnit.MILLISECONDS.toNanos(
+        TimeUnit.SECONDS.toMillis((long)FAST_DELAY_LOOP_S * (FAST_RETRY + 1)) + HEALTH_MARGIN_MS);
+    /** TCP_CHECK brings a server back after one passing attempt, at the next loop. */
+    private static final long UP_WAIT_NS = TimeUnit.MILLISECONDS.toNanos(
+        TimeUnit.SECONDS.toMillis(FAST_DELAY_LOOP_S) + HEALTH_MARGIN_MS);
+    /** rr over three servers: whole cycles. */
+    private static final int HEALTH_CONNECTIONS = 30;
+    /** Requests on each kept-alive connection after the reload: any reset or wrong server shows in a few. */
+    private static final int REQUESTS_AFTER_RELOAD = 5;
 
     /** SIGHUP's number, the same on every Linux architecture (asm-generic and x86 agree on 1). */
     private static final int SIGHUP = 1;
@@ -177,23 +203,140 @@ class RunCommandLabTest
         }
     }
 
+    @Test
+    void tcpCheckTakesAServerWhoseHttpServerStoppedOutOfSchedulingAndBringsItBackWhenItAnswersAgain() throws Exception
+    {
+        try
+        {
+            Files.writeString(config, config(List.of(1, 2, 3), List.of("1", "1", "1"), FAST_DELAY_LOOP_S,
+                "connect_timeout 1", "retry " + FAST_RETRY, "delay_before_retry 1"));
+            start();
+            awaitNeighboursReachable();
+            assertEquals(Map.of("rs1", 10, "rs2", 10, "rs3", 10), spread(HEALTH_CONNECTIONS));
+
+            lab.stopHttpServer(2);
+            final List<String> down = awaitAnswer("list", lines -> endpoints(lines).equals(endpoints(1, 3)),
+                DOWN_WAIT_NS);
+            assertEquals(endpoints(1, 3), endpoints(down), "rs2 still listed " +
+                TimeUnit.NANOSECONDS.toMillis(DOWN_WAIT_NS) + " ms after its HTTP server stopped:\n" +
+                String.join("\n", down));
+            // What the director runs is what the listing shows: no new connection reaches rs2.
+            final Map<String, Integer> withoutRs2 = spread(HEALTH_CONNECTIONS);
+            assertEquals(Set.of("rs1", "rs3"), withoutRs2.keySet(), withoutRs2.toString());
+            assertEquals(HEALTH_CONNECTIONS, withoutRs2.values().stream().mapToInt(Integer::intValue).sum());
+
+            lab.startHttpServer(2);
+            final List<String> back = awaitAnswer("list", lines -> endpoints(lines).equals(endpoints(1, 2, 3)),
+                UP_WAIT_NS);
+            assertEquals(endpoints(1, 2, 3), endpoints(back), "rs2 not back " +
+                TimeUnit.NANOSECONDS.toMillis(UP_WAIT_NS) + " ms after its HTTP server restarted:\n" +
+                String.join("\n", back));
+            awaitNeighboursReachable();
+            final Map<String, Integer> withRs2 = spread(HEALTH_CONNECTIONS);
+            assertEquals(Set.of("rs1", "rs2", "rs3"), withRs2.keySet(), withRs2.toString());
+            assertTrue(read(stderr).contains("jlvs: healthcheck: "), "the monitor's state changes are logged");
+        }
+        catch (final Exception | AssertionError ex)
+        {
+            printProcessOutput();
+            throw ex;
+        }
+    }
+
+    @Test
+    void reloadThatRemovesOneServerKeepsTheEstablishedConnectionsOfTheOthers() throws Exception
+    {
+        final List<KeepAliveClient> clients = new ArrayList<>();
+        try
+        {
+            Files.writeString(config, config(List.of("1", "1", "1")));
+            start();
+            awaitNeighboursReachable();
+            // rr with equal weights: three connections, one on each server.
+            final List<String> answeredBy = new ArrayList<>();
+            for (int i = 0; i < lab.realServerCount(); i++)
+            {
+                final KeepAliveClient client = lab.openKeepAlive();
+                clients.add(client);
+                answeredBy.add(client.get("/").trim());
+            }
+            assertEquals(Set.of("rs1", "rs2", "rs3"), Set.copyOf(answeredBy), answeredBy.toString());
+            final int removed = 3;
+            final int removedClient = answeredBy.indexOf(lab.realServerName(removed));
+
+            Files.writeString(config, config(List.of(1, 2), List.of("1", "1"), DEFAULT_DELAY_LOOP_S,
+                DEFAULT_CHECK));
+            signal(SIGHUP);
+            awaitFile(stdout, text -> text.contains("jlvs: reloaded " + config + ": running 1 virtual service " +
+                "with 2 real servers (SIGHUP)"));
+            final List<String> listing = awaitAnswer("list", lines -> endpoints(lines).equals(endpoints(1, 2)),
+                WAIT_NS);
+            assertEquals(endpoints(1, 2), endpoints(listing), String.join("\n", listing));
+
+            for (int i = 0; i < clients.size(); i++)
+            {
+                if (i == removedClient)
+                {
+                    continue;
+                }
+                for (int request = 0; request < REQUESTS_AFTER_RELOAD; request++)
+                {
+                    // A reset or a timeout throws; another server answering would be a broken connection table.
+                    assertEquals(answeredBy.get(i), clients.get(i).get("/").trim(),
+                        "connection " + i + ", request " + request + " after the reload");
+                }
+            }
+        }
+        catch (final Exception | AssertionError ex)
+        {
+            printProcessOutput();
+            throw ex;
+        }
+        finally
+        {
+            for (final KeepAliveClient client : clients)
+            {
+                client.close();
+            }
+        }
+    }
+
     /** The keepalived.conf of the scenario: real server n gets {@code weights.get(n - 1)}, written as given. */
     private String config(final List<String> weights)
+    {
+        final List<Integer> servers = new ArrayList<>();
+        for (int n = 1; n <= weights.size(); n++)
+        {
+            servers.add(n);
+        }
+        return config(servers, weights, DEFAULT_DELAY_LOOP_S, DEFAULT_CHECK);
+    }
+
+    /**
+     * A keepalived.conf with one wrr service on the VIP: real server {@code servers.get(i)} of the lab with weight
+     * {@code weights.get(i)}, each with a TCP_CHECK made of {@code checkLines}.
+     */
+    private String config(
+        final List<Integer> servers, final List<String> weights, final int delayLoopSeconds,
+        final String... checkLines)
     {
         final StringBuilder text = new StringBuilder();
         text.append("! written by RunCommandLabTest\n");
         text.append("virtual_server ").append(LabAddresses.formatIpv4(lab.vip())).append(" 80 {\n");
-        text.append("    delay_loop 6\n");
+        text.append("    delay_loop ").append(delayLoopSeconds).append('\n');
         text.append("    lb_algo wrr\n");
         text.append("    lb_kind DR\n");
         text.append("    protocol TCP\n");
-        for (int n = 1; n <= weights.size(); n++)
+        for (int i = 0; i < servers.size(); i++)
         {
-            text.append("    real_server ").append(LabAddresses.formatIpv4(lab.realServerAddress(n)))
+            text.append("    real_server ").append(LabAddresses.formatIpv4(lab.realServerAddress(servers.get(i))))
                 .append(" 80 {\n");
-            text.append("        weight ").append(weights.get(n - 1)).append('\n');
+            text.append("        weight ").append(weights.get(i)).append('\n');
             text.append("        TCP_CHECK {\n");
-            text.append("            connect_timeout 3\n");
+            for (final String line : checkLines)
+            {
+                text.append("            ").append(line).append('\n');
+            }
             text.append("        }\n");
             text.append("    }\n");
         }
@@ -335,6 +478,32 @@ class RunCommandLabTest
         final String service = lines.get(3);
         assertEquals(List.of("TCP", LabAddresses.formatIpv4(lab.vip()) + ":80", Long.toString(connections),
             Long.toString(packets), "0", Long.toString(bytes), "0"), List.of(service.trim().split("\\s+")), service);
+    }
+
+    /** The real servers' {@code address:port} of a listing, in listed order. */
+    private static Set<String> endpoints(final List<String> lines)
+    {
+        final Set<String> endpoints = new LinkedHashSet<>();
+        for (final String line : lines)
+        {
+            final String[] columns = line.trim().split("\\s+");
+            if (line.startsWith("  -> ") && columns.length > 1 && !columns[1].startsWith("RemoteAddress"))
+            {
+                endpoints.add(columns[1]);
+            }
+        }
+        return endpoints;
+    }
+
+    /** {@code address:80} of lab real servers {@code n}, in the listing's order (by address). */
+    private Set<String> endpoints(final int... servers)
+    {
+        final Set<String> endpoints = new LinkedHashSet<>();
+        for (final int n : servers)
+        {
+            endpoints.add(LabAddresses.formatIpv4(lab.realServerAddress(n)) + ":80");
+        }
+        return endpoints;
     }
 
     private String serviceLine()
