@@ -1,13 +1,18 @@
 package io.jlvs.cli;
 
+import com.sun.net.httpserver.HttpServer;
 import io.jlvs.cli.listing.DirectorSnapshot;
 import io.jlvs.cli.listing.IpvsadmFormat;
 import io.jlvs.cli.listing.ListView;
 import io.jlvs.dataplane.Director;
 import io.jlvs.dataplane.DirectorOptions;
+import io.jlvs.dataplane.local.HostCommands;
+import io.jlvs.dataplane.local.LocalDeliveryPath;
 import io.jlvs.dataplane.service.RealServerSpec;
 import io.jlvs.dataplane.service.VirtualServiceSpec;
 import io.jlvs.dataplane.transport.PacketTransport;
+import io.jlvs.dataplane.transport.TransportOptions;
+import io.jlvs.dataplane.transport.afpacket.AfPacketTransport;
 import io.jlvs.lab.Lab;
 import io.jlvs.lab.LabAddresses;
 import io.jlvs.lab.LabRequirements;
@@ -22,7 +27,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +43,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code jlvs demo}: builds the namespace lab (a client, a director, N real servers on one bridge), runs a director in
  * this process on the lab's director interface, sends real HTTP requests through the VIP, shows how they were spread,
- * and tears everything down. Needs root and iproute2, nothing else.
+ * and tears everything down. Needs root and iproute2, nothing else; {@code --local-weight} (the director is also a
+ * real server, ipvsadm's "Local") needs nft too.
  */
 @Command(
     name = "demo",
@@ -54,6 +63,13 @@ final class DemoCommand implements Callable<Integer>
     private static final int MAX_REQUESTS = 10_000;
     private static final double PERCENT = 100.0;
     private static final String FAILED = "(failed)";
+    /** What the director host's own HTTP server answers with, as each lab real server answers with its name. */
+    private static final String DIRECTOR_NAME = "director";
+    private static final int LOCAL_HTTP_BACKLOG = 64;
+    private static final int HTTP_OK = 200;
+    /** The Local path only transmits (into the host's stack): the smallest ring the transport accepts. */
+    private static final int LOCAL_SEND_BLOCK_BYTES = 128 * 1024;
+    private static final int LOCAL_SEND_BLOCKS = 2;
 
     @Spec
     private CommandSpec spec;
@@ -71,6 +87,11 @@ final class DemoCommand implements Callable<Integer>
             "(default: ${DEFAULT-VALUE}).")
     private List<Integer> weights;
 
+    @Option(names = "--local-weight", paramLabel = "W",
+        description = "Make the director host a real server too, with weight W: it serves its share itself (the " +
+            "listing shows Local) and forwards the rest. Needs nft.")
+    private Integer localWeight;
+
     @Override
     public Integer call() throws Exception
     {
@@ -84,20 +105,34 @@ final class DemoCommand implements Callable<Integer>
                 "a bridge, so run it as root: sudo bin/jlvs demo");
             return ExitCodes.USAGE;
         }
+        if (localWeight != null && !LocalDeliveryPath.nftAvailable())
+        {
+            err.println("jlvs: demo: --local-weight needs nft (nftables): it keeps the director host's kernel from " +
+                "answering the VIP frames jlvs forwards to the other real servers. Install nftables.");
+            return ExitCodes.USAGE;
+        }
 
-        out.println("jlvs demo: building a lab with " + weights.size() + " real servers...");
+        out.println("jlvs demo: building a lab with " + weights.size() + " real servers" +
+            (localWeight != null ? " and the director as one more" : "") + "...");
         out.flush();
         try (Lab lab = Lab.start(LabSpec.builder().realServerCount(weights.size()).withProbe(false).build()))
         {
             final PacketTransport transport = NetworkNamespace.call(lab.directorNamespace(),
                 () -> Transports.open(Transports.Kind.afpacket, lab.directorInterface()));
+            final HttpServer localServer = localWeight != null ? serveOnDirectorHost(lab) : null;
             try (Director director = new Director(transport, DirectorOptions.defaults()))
             {
+                if (localWeight != null)
+                {
+                    final String ns = lab.directorNamespace();
+                    director.localDelivery(new int[] {lab.directorAddress()}, HostCommands.inNamespace(ns),
+                        name -> openInNamespace(ns, name));
+                }
                 director.apply(List.of(service(lab)));
                 director.start();
                 out.println("jlvs demo: director on " + lab.directorNamespace() + "/" + lab.directorInterface() +
                     ", VIP " + LabAddresses.formatIpv4(lab.vip()) + ":" + Lab.HTTP_PORT + ", " + scheduler +
-                    ", weights " + joined(weights));
+                    ", weights " + joined(weights) + (localWeight != null ? ", director " + localWeight : ""));
                 out.flush();
                 if (!awaitNeighbours(director))
                 {
@@ -116,6 +151,13 @@ final class DemoCommand implements Callable<Integer>
                     return ExitCodes.FAILURE;
                 }
                 return answers.getOrDefault(FAILED, 0) == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+            }
+            finally
+            {
+                if (localServer != null)
+                {
+                    localServer.stop(0);
+                }
             }
         }
         finally
@@ -145,6 +187,11 @@ final class DemoCommand implements Callable<Integer>
                     "weights must be >= 0, weights=" + joined(weights));
             }
         }
+        if (localWeight != null && localWeight < 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--local-weight must be >= 0, weight=" + localWeight);
+        }
         if (!Schedulers.exists(scheduler))
         {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -159,7 +206,57 @@ final class DemoCommand implements Callable<Integer>
         {
             servers.add(RealServerSpec.route(lab.realServerAddress(n), Lab.HTTP_PORT, weights.get(n - 1)));
         }
+        if (localWeight != null)
+        {
+            // A DR real server at the director's own address: the director marks it Local.
+            servers.add(RealServerSpec.route(lab.directorAddress(), Lab.HTTP_PORT, localWeight));
+        }
         return VirtualServiceSpec.of(VirtualServiceSpec.TCP, lab.vip(), Lab.HTTP_PORT, scheduler, servers);
+    }
+
+    /**
+     * Makes the director host a DR real server as any other is: the VIP on lo (not announced, not answered for) and an
+     * HTTP server answering with {@link #DIRECTOR_NAME}, both in the director namespace (the lab removes them with it).
+     */
+    private static HttpServer serveOnDirectorHost(final Lab lab) throws Exception
+    {
+        final String ns = lab.directorNamespace();
+        lab.exec(ns, "ip", "addr", "add", LabAddresses.formatIpv4(lab.vip()) + "/32", "dev", "lo");
+        lab.exec(ns, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1");
+        lab.exec(ns, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_announce=2");
+        // Bound inside the namespace; started outside it, so its dispatcher thread does not pin the namespace.
+        final HttpServer server = NetworkNamespace.call(ns,
+            () -> HttpServer.create(new InetSocketAddress(Lab.HTTP_PORT), LOCAL_HTTP_BACKLOG));
+        server.createContext("/", exchange ->
+        {
+            exchange.getRequestBody().readAllBytes();
+            final byte[] body = (DIRECTOR_NAME + "\n").getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(HTTP_OK, body.length);
+            try (OutputStream response = exchange.getResponseBody())
+            {
+                response.write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    /** The Local path's send side, opened in the director namespace like the director interface. */
+    private static PacketTransport openInNamespace(final String ns, final String interfaceName)
+    {
+        try
+        {
+            return NetworkNamespace.call(ns, () -> AfPacketTransport.open(TransportOptions.builder(interfaceName)
+                .blockSizeBytes(LOCAL_SEND_BLOCK_BYTES).blockCount(LOCAL_SEND_BLOCKS).build()));
+        }
+        catch (final RuntimeException ex)
+        {
+            throw ex;
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("opening " + interfaceName + " in " + ns + ": " + ex.getMessage(), ex);
+        }
     }
 
     /** Waits, bounded, until the director has every real server's MAC (it ARPs for them once the service is in). */
@@ -190,6 +287,10 @@ final class DemoCommand implements Callable<Integer>
         {
             answers.put(lab.realServerName(n), 0);
         }
+        if (localWeight != null)
+        {
+            answers.put(DIRECTOR_NAME, 0);
+        }
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUESTS_DEADLINE_MS);
         for (int i = 0; i < requests; i++)
         {
@@ -214,46 +315,47 @@ final class DemoCommand implements Callable<Integer>
 
     private void printSplit(final PrintWriter out, final Lab lab, final Map<String, Integer> answers)
     {
+        final List<String> names = new ArrayList<>();
+        final List<Integer> addresses = new ArrayList<>();
+        final List<Integer> serverWeights = new ArrayList<>(weights);
+        for (int n = 1; n <= weights.size(); n++)
+        {
+            names.add(lab.realServerName(n));
+            addresses.add(lab.realServerAddress(n));
+        }
+        if (localWeight != null)
+        {
+            names.add(DIRECTOR_NAME);
+            addresses.add(lab.directorAddress());
+            serverWeights.add(localWeight);
+        }
         int totalWeight = 0;
-        for (final int weight : weights)
+        for (final int weight : serverWeights)
         {
             totalWeight += weight;
         }
         out.println();
         out.println(requests + " HTTP requests from " + LabAddresses.formatIpv4(lab.clientAddress()) + " to " +
             LabAddresses.formatIpv4(lab.vip()) + ":" + Lab.HTTP_PORT + ", each on a new TCP connection:");
-        out.println(String.format(Locale.ROOT, "  %-6s %-15s %6s %8s %7s %9s",
+        out.println(String.format(Locale.ROOT, "  %-8s %-15s %6s %8s %7s %9s",
             "server", "address", "weight", "requests", "share", "of weight"));
-        for (int n = 1; n <= weights.size(); n++)
+        for (int i = 0; i < names.size(); i++)
         {
-            final String name = lab.realServerName(n);
-            final int count = answers.getOrDefault(name, 0);
-            final double weightShare = totalWeight == 0 ? 0 : PERCENT * weights.get(n - 1) / totalWeight;
-            out.println(String.format(Locale.ROOT, "  %-6s %-15s %6d %8d %6.1f%% %8.1f%%", name,
-                LabAddresses.formatIpv4(lab.realServerAddress(n)), weights.get(n - 1), count,
+            final int count = answers.getOrDefault(names.get(i), 0);
+            final double weightShare = totalWeight == 0 ? 0 : PERCENT * serverWeights.get(i) / totalWeight;
+            out.println(String.format(Locale.ROOT, "  %-8s %-15s %6d %8d %6.1f%% %8.1f%%", names.get(i),
+                LabAddresses.formatIpv4(addresses.get(i)), serverWeights.get(i), count,
                 PERCENT * count / requests, weightShare));
         }
         for (final Map.Entry<String, Integer> entry : answers.entrySet())
         {
-            if (isServerName(lab, entry.getKey()))
+            if (names.contains(entry.getKey()))
             {
                 continue;
             }
-            out.println(String.format(Locale.ROOT, "  %-22s %15d %6.1f%%", entry.getKey(), entry.getValue(),
+            out.println(String.format(Locale.ROOT, "  %-24s %15d %6.1f%%", entry.getKey(), entry.getValue(),
                 PERCENT * entry.getValue() / requests));
         }
-    }
-
-    private static boolean isServerName(final Lab lab, final String name)
-    {
-        for (int n = 1; n <= lab.realServerCount(); n++)
-        {
-            if (lab.realServerName(n).equals(name))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String joined(final List<Integer> values)

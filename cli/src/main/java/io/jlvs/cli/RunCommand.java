@@ -9,8 +9,12 @@ import io.jlvs.config.DirectorConfig;
 import io.jlvs.config.KeepalivedConfig;
 import io.jlvs.dataplane.Director;
 import io.jlvs.dataplane.DirectorOptions;
+import io.jlvs.dataplane.local.HostCommands;
+import io.jlvs.dataplane.local.LocalDeliveryPath;
 import io.jlvs.dataplane.service.VirtualServiceSpec;
 import io.jlvs.dataplane.transport.PacketTransport;
+import io.jlvs.dataplane.transport.TransportOptions;
+import io.jlvs.dataplane.transport.afpacket.AfPacketTransport;
 import io.jlvs.healthcheck.HealthMonitor;
 import io.jlvs.healthcheck.HealthMonitorOptions;
 import io.jlvs.healthcheck.MonitoredService;
@@ -21,6 +25,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Nothing starts unless the whole configuration is valid: it is parsed and checked before the interface is opened.
  * A reload that fails keeps the running configuration. What the director runs is what the health monitor publishes:
  * the configured services less the real servers that fail their checks (or with those at weight 0, with
- * {@code inhibit_on_failure}), and the sorry server when a service loses its quorum.
+ * {@code inhibit_on_failure}), and the sorry server when a service loses its quorum. A real server whose address is
+ * this host's is served by this host's own stack ("Local"), when {@code nft} is there to make that safe.
  */
 @Command(
     name = "run",
@@ -45,13 +51,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
     description = {
         "Run a director: serve the virtual services of a keepalived.conf on one interface, with keepalived's " +
             "health checks (TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK) run from this host.",
-        "SIGHUP reloads the file (on error the running configuration stays); SIGTERM and SIGINT stop."})
+        "A real server whose address is one of this host's is served by this host's own stack (Local " +
+            "forwarding, needs nft).",
+        "SIGHUP reloads the file (on error the running configuration stays; runtime edits made with the ipvsadm " +
+            "verbs are replaced by the file's services); SIGTERM and SIGINT stop."})
 final class RunCommand implements Callable<Integer>
 {
     /** How long a control request waits for the forwarding thread (it answers at its next tick, about 1 ms). */
     private static final long FORWARDING_TIMEOUT_MS = 5_000;
     /** How often the waiting main thread looks for a dataplane failure to report. */
     private static final long FAILURE_POLL_MS = 1_000;
+    /** The Local path only transmits (into the host's stack): the smallest ring the transport accepts. */
+    private static final int LOCAL_SEND_BLOCK_BYTES = 128 * 1024;
+    private static final int LOCAL_SEND_BLOCKS = 2;
 
     @Spec
     private CommandSpec spec;
@@ -85,6 +97,20 @@ final class RunCommand implements Callable<Integer>
             "burns a core), block.")
     private WaitStrategy waitStrategy;
 
+    @Option(names = "--backup",
+        description = {"Run as the backup director of a master/backup pair (keepalived's BACKUP state): the " +
+            "services are loaded and checked as on the master, but this director answers no ARP for the VIPs and " +
+            "announces none, since the master owns them. jlvs has no VRRP yet: to take over, restart it without " +
+            "--backup."})
+    private boolean backup;
+
+    @Option(names = "--no-learn-peers",
+        description = {"Do not take a host that announces one of our VIPs for the peer director of a pair. By " +
+            "default its frames are never scheduled again, only delivered locally: that stops the ping-pong in " +
+            "which two directors that are also real servers keep forwarding one client's frames to each other. " +
+            "jlvs_exclude_source_mac in the file still applies."})
+    private boolean noLearnPeers;
+
     /** The forwarding thread's wait strategies, as {@link DirectorOptions#waitStrategy()} names them. */
     enum WaitStrategy
     {
@@ -103,13 +129,24 @@ final class RunCommand implements Callable<Integer>
 
         final Loaded loaded;
         final DirectorOptions options;
+        final LocalForwarding local;
         try
         {
             loaded = load(err);
             options = DirectorOptions.defaults()
                 .withRingSize(ringSize)
                 .withConnectionCapacity(connections)
-                .withWaitStrategy(waitStrategy.name());
+                .withWaitStrategy(waitStrategy.name())
+                .withAnswerArp(!backup)
+                .withLearnPeerDirectors(!noLearnPeers);
+            // On the main thread: its namespace is the process's, the director's.
+            local = new LocalForwarding(LocalForwarding.hostAddresses(), LocalDeliveryPath.nftAvailable());
+            local.check(loaded.services());
+        }
+        catch (final SocketException ex)
+        {
+            err.println("jlvs: cannot list this host's addresses: " + ex.getMessage());
+            return ExitCodes.FAILURE;
         }
         catch (final ConfigException ex)
         {
@@ -143,13 +180,20 @@ final class RunCommand implements Callable<Integer>
             transport.close();
             throw ex;
         }
+        if (local.available())
+        {
+            // Before the first apply: a real server at one of these addresses is then served by this host's stack.
+            director.localDelivery(local.addresses(), HostCommands.local(), name -> AfPacketTransport.open(
+                TransportOptions.builder(name).blockSizeBytes(LOCAL_SEND_BLOCK_BYTES).blockCount(LOCAL_SEND_BLOCKS)
+                    .build()));
+        }
         final HealthMonitor health = new HealthMonitor(loaded.services(), this::publish,
             HealthMonitorOptions.defaults().withLog(line ->
             {
                 err.println("jlvs: healthcheck: " + line);
                 err.flush();
             }));
-        runtime = new RuntimeServices(loaded.services(), health::reload, services -> { });
+        runtime = new RuntimeServices(loaded.services(), health::reload, local::check);
         try
         {
             // The first list the director runs: every server up (or down, with alpha) until its checks say otherwise.
@@ -187,7 +231,7 @@ final class RunCommand implements Callable<Integer>
             Signals.handle("INT", stop::countDown);
             Signals.handle("HUP", () -> reloadOnSignal(out, err));
             out.println("jlvs: " + describe(loaded.specs()) + " on " + interfaceName + " (" + io +
-                "), control socket " + running.control.path());
+                "), control socket " + running.control.path() + (backup ? ", backup (no ARP for the VIPs)" : ""));
             out.flush();
             awaitStop(stop, err);
         }

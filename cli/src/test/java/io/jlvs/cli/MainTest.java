@@ -34,6 +34,15 @@ class MainTest
     }
 
     @Test
+    void runHelpDocumentsBackupAndPeerLearningWithThePingPongTheyAreAbout()
+    {
+        final Cli cli = Cli.run("run", "--help");
+
+        assertTrue(cli.out().contains("--backup") && cli.out().contains("--no-learn-peers"), cli.out());
+        assertTrue(cli.out().contains("ping-pong"), cli.out());
+    }
+
+    @Test
     void noSubcommandIsAUsageError()
     {
         final Cli cli = Cli.run();

@@ -2,17 +2,22 @@ package io.jlvs.cli;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.net.httpserver.HttpServer;
 import io.jlvs.cli.control.ControlClient;
+import io.jlvs.dataplane.local.LocalDeliveryPath;
 import io.jlvs.lab.KeepAliveClient;
 import io.jlvs.lab.Lab;
 import io.jlvs.lab.LabAddresses;
 import io.jlvs.lab.LabRequirements;
+import io.jlvs.lab.NetworkNamespace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -30,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * jlvs as operators and the maintainers run it: a process of its own ({@code java ... io.jlvs.cli.Main run}),
@@ -83,6 +89,12 @@ class RunCommandLabTest
     private static final int HEALTH_CONNECTIONS = 30;
     /** Requests on each kept-alive connection after the reload: any reset or wrong server shows in a few. */
     private static final int REQUESTS_AFTER_RELOAD = 5;
+
+    private static final String DIRECTOR_NAME = "director";
+    private static final int LOCAL_HTTP_BACKLOG = 64;
+    private static final int HTTP_OK = 200;
+    /** A refused configuration ends the process before it opens anything: the JVM's start-up is all it takes. */
+    private static final long START_WAIT_SECONDS = 20;
 
     /** SIGHUP's number, the same on every Linux architecture (asm-generic and x86 agree on 1). */
     private static final int SIGHUP = 1;
@@ -208,7 +220,7 @@ class RunCommandLabTest
     {
         try
         {
-            Files.writeString(config, config(List.of(1, 2, 3), List.of("1", "1", "1"), FAST_DELAY_LOOP_S,
+            Files.writeString(config, config(addresses(1, 2, 3), List.of("1", "1", "1"), FAST_DELAY_LOOP_S,
                 "connect_timeout 1", "retry " + FAST_RETRY, "delay_before_retry 1"));
             start();
             awaitNeighboursReachable();
@@ -264,7 +276,7 @@ class RunCommandLabTest
             final int removed = 3;
             final int removedClient = answeredBy.indexOf(lab.realServerName(removed));
 
-            Files.writeString(config, config(List.of(1, 2), List.of("1", "1"), DEFAULT_DELAY_LOOP_S,
+            Files.writeString(config, config(addresses(1, 2), List.of("1", "1"), DEFAULT_DELAY_LOOP_S,
                 DEFAULT_CHECK));
             signal(SIGHUP);
             awaitFile(stdout, text -> text.contains("jlvs: reloaded " + config + ": running 1 virtual service " +
@@ -301,19 +313,118 @@ class RunCommandLabTest
         }
     }
 
-    /** The keepalived.conf of the scenario: real server n gets {@code weights.get(n - 1)}, written as given. */
-    private String config(final List<String> weights)
+    @Test
+    void aRealServerAtTheDirectorsOwnAddressIsServedByTheDirectorHostAndListedAsLocal() throws Exception
     {
-        final List<Integer> servers = new ArrayList<>();
-        for (int n = 1; n <= weights.size(); n++)
+        // Skipped where nft is missing, except in CI, where a skipped lab test would hide a broken machine.
+        assumeTrue(LocalDeliveryPath.nftAvailable() || "true".equals(System.getenv("CI")),
+            "Local forwarding needs nft, which is not on PATH");
+        final String ns = lab.directorNamespace();
+        final HttpServer local = serveOnDirectorHost();
+        try
         {
-            servers.add(n);
+            Files.writeString(config, config(List.of(lab.realServerAddress(1), lab.directorAddress()),
+                List.of("1", "1"), DEFAULT_DELAY_LOOP_S, DEFAULT_CHECK));
+            start();
+            awaitNeighboursReachable(1);
+            final String localLine = "  -> " + pad(LabAddresses.formatIpv4(lab.directorAddress()) + ":80",
+                ENDPOINT_WIDTH) + ' ' + pad("Local", FORWARD_WIDTH) + ' ';
+            final List<String> listing = awaitAnswer("list",
+                lines -> lines.stream().anyMatch(line -> line.startsWith(localLine)), WAIT_NS);
+            assertTrue(listing.stream().anyMatch(line -> line.startsWith(localLine)), String.join("\n", listing));
+            assertTrue(lab.exec(ns, "nft", "list", "tables").contains("netdev jlvs"),
+                "the rule that keeps VIP frames from the host's stack");
+
+            // The host holds the VIP, yet answers only what jlvs hands it: half the connections, not all.
+            assertEquals(Map.of(DIRECTOR_NAME, 10, "rs1", 10), spread(20));
+
+            jlvs.destroy();
+            assertTrue(jlvs.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS), "still running after SIGTERM");
+            assertEquals(ExitCodes.OK, jlvs.exitValue());
+            assertFalse(lab.exec(ns, "nft", "list", "tables").contains("netdev jlvs"),
+                "the rule is removed when jlvs stops");
         }
-        return config(servers, weights, DEFAULT_DELAY_LOOP_S, DEFAULT_CHECK);
+        catch (final Exception | AssertionError ex)
+        {
+            printProcessOutput();
+            throw ex;
+        }
+        finally
+        {
+            local.stop(0);
+        }
+    }
+
+    @Test
+    void aRealServerAtTheDirectorsOwnAddressWithoutNftIsAConfigurationErrorAndNothingStarts() throws Exception
+    {
+        Files.writeString(config, config(List.of(lab.realServerAddress(1), lab.directorAddress()),
+            List.of("1", "1"), DEFAULT_DELAY_LOOP_S, DEFAULT_CHECK));
+        // A PATH without nft: what a host without nftables looks like to jlvs.
+        start("/nonexistent");
+
+        assertTrue(jlvs.waitFor(START_WAIT_SECONDS, TimeUnit.SECONDS), "still running without nft");
+        assertEquals(ExitCodes.USAGE, jlvs.exitValue(), read(stderr));
+        final String line = position(Files.readString(config),
+            "real_server " + LabAddresses.formatIpv4(lab.directorAddress())).split(":")[0];
+        assertTrue(read(stderr).contains("jlvs: " + config + ":" + line + ":1: real_server " +
+            LabAddresses.formatIpv4(lab.directorAddress()) + " 80 of virtual_server " +
+            LabAddresses.formatIpv4(lab.vip()) + ":80 TCP is this host's own address"), read(stderr));
+        assertTrue(read(stderr).contains("needs nft"), read(stderr));
+        assertFalse(Files.exists(control, LinkOption.NOFOLLOW_LINKS), "no control socket for a director that " +
+            "never started");
     }
 
     /**
-     * A keepalived.conf with one wrr service on the VIP: real server {@code servers.get(i)} of the lab with weight
+     * The director host as a DR real server, as an operator sets one up: the VIP on lo, ARP for it neither answered
+     * nor announced, and an HTTP server answering with {@link #DIRECTOR_NAME}.
+     */
+    private HttpServer serveOnDirectorHost() throws Exception
+    {
+        final String ns = lab.directorNamespace();
+        lab.exec(ns, "ip", "addr", "add", LabAddresses.formatIpv4(lab.vip()) + "/32", "dev", "lo");
+        lab.exec(ns, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1");
+        lab.exec(ns, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_announce=2");
+        final HttpServer server = NetworkNamespace.call(ns,
+            () -> HttpServer.create(new InetSocketAddress(Lab.HTTP_PORT), LOCAL_HTTP_BACKLOG));
+        server.createContext("/", exchange ->
+        {
+            exchange.getRequestBody().readAllBytes();
+            final byte[] body = (DIRECTOR_NAME + "\n").getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(HTTP_OK, body.length);
+            try (OutputStream response = exchange.getResponseBody())
+            {
+                response.write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    /** The keepalived.conf of the scenario: real server n gets {@code weights.get(n - 1)}, written as given. */
+    private String config(final List<String> weights)
+    {
+        final int[] servers = new int[weights.size()];
+        for (int n = 1; n <= weights.size(); n++)
+        {
+            servers[n - 1] = n;
+        }
+        return config(addresses(servers), weights, DEFAULT_DELAY_LOOP_S, DEFAULT_CHECK);
+    }
+
+    /** The addresses of lab real servers {@code n}. */
+    private List<Integer> addresses(final int... servers)
+    {
+        final List<Integer> addresses = new ArrayList<>();
+        for (final int n : servers)
+        {
+            addresses.add(lab.realServerAddress(n));
+        }
+        return addresses;
+    }
+
+    /**
+     * A keepalived.conf with one wrr service on the VIP: a real server at {@code servers.get(i)} with weight
      * {@code weights.get(i)}, each with a TCP_CHECK made of {@code checkLines}.
      */
     private String config(
@@ -329,7 +440,7 @@ class RunCommandLabTest
         text.append("    protocol TCP\n");
         for (int i = 0; i < servers.size(); i++)
         {
-            text.append("    real_server ").append(LabAddresses.formatIpv4(lab.realServerAddress(servers.get(i))))
+            text.append("    real_server ").append(LabAddresses.formatIpv4(servers.get(i)))
                 .append(" 80 {\n");
             text.append("        weight ").append(weights.get(i)).append('\n');
             text.append("        TCP_CHECK {\n");
@@ -361,6 +472,12 @@ class RunCommandLabTest
 
     private void start() throws IOException
     {
+        start(null);
+    }
+
+    /** Starts jlvs; with {@code path}, that is the process's PATH (to hide a tool from it). */
+    private void start(final String path) throws IOException
+    {
         final List<String> command = List.of(
             ipCommand(), "netns", "exec", lab.directorNamespace(),
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -370,10 +487,14 @@ class RunCommandLabTest
             "--interface", lab.directorInterface(),
             "--control", control.toString(),
             "--connections", Integer.toString(CONNECTION_CAPACITY));
-        jlvs = new ProcessBuilder(command)
+        final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectOutput(stdout.toFile())
-            .redirectError(stderr.toFile())
-            .start();
+            .redirectError(stderr.toFile());
+        if (path != null)
+        {
+            builder.environment().put("PATH", path);
+        }
+        jlvs = builder.start();
         // Nothing to say on its stdin; closing it lets a read there see EOF instead of hanging.
         jlvs.getOutputStream().close();
     }
@@ -408,10 +529,21 @@ class RunCommandLabTest
      */
     private void awaitNeighboursReachable() throws IOException, InterruptedException
     {
+        final int[] all = new int[lab.realServerCount()];
+        for (int n = 1; n <= all.length; n++)
+        {
+            all[n - 1] = n;
+        }
+        awaitNeighboursReachable(all);
+    }
+
+    /** As {@link #awaitNeighboursReachable()}, for lab real servers {@code servers} only (in address order). */
+    private void awaitNeighboursReachable(final int... servers) throws IOException, InterruptedException
+    {
         final List<String> expected = new ArrayList<>();
         expected.add("Neighbours (interface " + lab.directorInterface() + ")");
         expected.add(pad("Address", ADDRESS_WIDTH) + " MAC" + " ".repeat(15) + "State");
-        for (int n = 1; n <= lab.realServerCount(); n++)
+        for (final int n : servers)
         {
             expected.add(pad(LabAddresses.formatIpv4(lab.realServerAddress(n)), ADDRESS_WIDTH) + ' ' +
                 lab.interfaceMac(lab.realServerNamespace(n), Lab.HOST_INTERFACE) + " REACHABLE");
