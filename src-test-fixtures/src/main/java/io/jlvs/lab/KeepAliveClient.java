@@ -11,12 +11,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/1.1 connection from a lab client, opened inside the client's namespace, on which {@link #get} sends any
  * number of requests: what a browser's keep-alive connection looks like to a director.
  * <p>
- * Deliberately minimal: GET only, and responses must carry Content-Length (the lab's servers always send it).
+ * Deliberately minimal: GET, and POST of a generated body, and responses must carry Content-Length (the lab's servers always send it). The
+ * read timeout applies to each read, so a long download only fails when it stalls.
  */
 public final class KeepAliveClient implements AutoCloseable
 {
@@ -32,6 +34,8 @@ public final class KeepAliveClient implements AutoCloseable
     private static final int STATUS_CODE_END = STATUS_CODE_START + 3;
     private static final int SUCCESS_MIN = 200;
     private static final int SUCCESS_MAX = 299;
+    /** One write of a POST body; a multiple of 256, so every chunk carries the same {@code i mod 256} pattern. */
+    private static final int BODY_CHUNK_BYTES = 64 * 1024;
 
     private final Socket socket;
     private final InputStream in;
@@ -79,13 +83,80 @@ public final class KeepAliveClient implements AutoCloseable
         }
     }
 
-    /** Sends {@code GET path} on this connection and returns the response body. */
+    /** Sends {@code GET path} on this connection and returns the response body as UTF-8 text. */
     public String get(final String path) throws IOException
+    {
+        return new String(getBytes(path), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Sends {@code GET path} on this connection and returns the response body's bytes (a lab server's
+     * {@code /bytes/N} download, say).
+     */
+    public byte[] getBytes(final String path) throws IOException
     {
         out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: jlvs-lab\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
         out.flush();
+        return readResponse(path);
+    }
 
+    /**
+     * Sends {@code POST path} with a body of {@code bodyBytes} bytes (byte {@code i} is {@code i mod 256}), written in
+     * 64 KiB pieces as an upload would be, and returns the response body as UTF-8 text (a lab server's
+     * {@code /received} answers its name and the byte count). A write has no timeout of its own, so a watchdog
+     * closes the connection when one makes no progress for {@link #TIMEOUT_MS}: a stalled upload fails, it never
+     * hangs.
+     */
+    public String post(final String path, final long bodyBytes) throws IOException
+    {
+        final StallWatchdog watchdog = new StallWatchdog(socket, host + path);
+        try
+        {
+            return writePost(path, bodyBytes, watchdog);
+        }
+        catch (final IOException ex)
+        {
+            if (watchdog.fired())
+            {
+                throw new IOException("POST " + path + " to " + host + ": no progress for " + TIMEOUT_MS +
+                    " ms, connection closed after " + watchdog.written() + " body bytes", ex);
+            }
+            throw ex;
+        }
+        finally
+        {
+            watchdog.stop();
+        }
+    }
+
+    private String writePost(final String path, final long bodyBytes, final StallWatchdog watchdog)
+        throws IOException
+    {
+        if (bodyBytes < 0)
+        {
+            throw new IllegalArgumentException("bodyBytes must be >= 0, bodyBytes=" + bodyBytes);
+        }
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: jlvs-lab\r\n" +
+            "Content-Type: application/octet-stream\r\nContent-Length: " + bodyBytes + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        final byte[] chunk = new byte[BODY_CHUNK_BYTES];
+        for (int i = 0; i < chunk.length; i++)
+        {
+            chunk[i] = (byte)i;
+        }
+        for (long sent = 0; sent < bodyBytes; sent += chunk.length)
+        {
+            final int length = (int)Math.min(chunk.length, bodyBytes - sent);
+            out.write(chunk, 0, length);
+            watchdog.progressed(length);
+        }
+        out.flush();
+        return new String(readResponse(path), StandardCharsets.UTF_8);
+    }
+
+    private byte[] readResponse(final String path) throws IOException
+    {
         final String status = readLine();
         if (!status.startsWith("HTTP/1.") || status.length() < STATUS_CODE_END)
         {
@@ -123,7 +194,7 @@ public final class KeepAliveClient implements AutoCloseable
         {
             throw new IOException("HTTP " + code + " from " + host + path);
         }
-        return new String(body, StandardCharsets.UTF_8);
+        return body;
     }
 
     /** The client's TCP port: with the client address, what the director's connection table is keyed on. */
@@ -136,6 +207,79 @@ public final class KeepAliveClient implements AutoCloseable
     public void close() throws IOException
     {
         socket.close();
+    }
+
+    /** Closes a socket whose writes made no progress for {@link #TIMEOUT_MS}, from a daemon thread of its own. */
+    private static final class StallWatchdog
+    {
+        /** How often the watchdog looks; a fraction of the timeout, so it fires at most this late. */
+        private static final long CHECK_MS = 100;
+
+        private final Socket socket;
+        private final Thread thread;
+        private volatile long lastProgressNs = System.nanoTime();
+        private volatile long written;
+        private volatile boolean fired;
+        private volatile boolean stopped;
+
+        StallWatchdog(final Socket socket, final String what)
+        {
+            this.socket = socket;
+            this.thread = new Thread(this::watch, "jlvs-lab-upload-watchdog " + what);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void progressed(final int bytes)
+        {
+            written += bytes;
+            lastProgressNs = System.nanoTime();
+        }
+
+        long written()
+        {
+            return written;
+        }
+
+        boolean fired()
+        {
+            return fired;
+        }
+
+        void stop()
+        {
+            stopped = true;
+            thread.interrupt();
+        }
+
+        private void watch()
+        {
+            final long timeoutNs = TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+            while (!stopped)
+            {
+                try
+                {
+                    Thread.sleep(CHECK_MS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    return;
+                }
+                if (!stopped && System.nanoTime() - lastProgressNs > timeoutNs)
+                {
+                    fired = true;
+                    try
+                    {
+                        socket.close();
+                    }
+                    catch (final IOException ex)
+                    {
+                        // closing is all it can do; the writer sees the socket closed either way
+                    }
+                    return;
+                }
+            }
+        }
     }
 
     private int number(final String text, final String line) throws IOException

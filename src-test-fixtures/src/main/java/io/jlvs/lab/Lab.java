@@ -27,6 +27,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   [prefix-cl]        [prefix-dir] eth1 ----- eth0 [prefix-pr]      [prefix-rs1] [prefix-rs2] ...
  *   198.18.0.10        198.18.0.2    198.19.0.2  198.19.0.10         .101 + VIP/32 on lo, HTTP :80, UDP :5353
  * </pre>
+ * With {@link LabSpec#withRouter()}, a router joins the segment and leads to a second one (for TUN real servers the
+ * director cannot reach on its own link):
+ * <pre>
+ *   [prefix-br: bridge br0] --- eth0 [prefix-rt] eth1 --- [prefix-br: bridge br1] --- eth0 [prefix-rr1] ...
+ *                        198.18.0.1, ip_forward=1  198.19.1.1        198.19.1.11 + VIP/32 on lo, default via .1
+ * </pre>
+ * The clients and the director then route 198.19.1.0/24 via 198.18.0.1; the routed real servers run the same HTTP
+ * and UDP servers as the others and answer with their names ({@code rr1}, ...). With
+ * {@link LabSpec#routerLinkMtu()} below the lab's MTU, the router forwards no larger packet between the two segments
+ * and answers larger DF packets with ICMP fragmentation-needed, in both directions.
  * The lab knows nothing of jlvs: the caller starts the director by entering {@link #directorNamespace()} with
  * {@link NetworkNamespace} and opening its packet socket on {@link #directorInterface()} there, and closes it before
  * the lab. Nothing answers for the VIP until it does: the VIP is not configured in the director namespace, the
@@ -34,7 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>
  * Every name starts with a per-run prefix ({@code jl} and 6 hex digits); {@link #close()} deletes every namespace
  * with it, and runs as a shutdown hook while the lab is open. A run killed before it could do so is swept by the
- * next {@link #start} (see {@link #sweepStale()}). No default route exists anywhere.
+ * next {@link #start} (see {@link #sweepStale()}). No default route exists anywhere but on the routed real servers,
+ * towards the router; no route leads out of the lab.
  */
 public final class Lab implements AutoCloseable
 {
@@ -48,12 +59,20 @@ public final class Lab implements AutoCloseable
     public static final String DIRECTOR_SECOND_INTERFACE = "eth1";
     /** The bridge, in the bridge namespace. */
     public static final String BRIDGE = "br0";
+    /** The routed segment's bridge, in the bridge namespace too (another L2 domain, joined only by the router). */
+    public static final String ROUTED_BRIDGE = "br1";
+    /** The router's interface on the routed segment (its {@link #HOST_INTERFACE} is on the first one). */
+    public static final String ROUTER_ROUTED_INTERFACE = "eth1";
 
     private static final String BRIDGE_ROLE = "br";
     private static final String CLIENT_ROLE = "cl";
     private static final String DIRECTOR_ROLE = "dir";
     private static final String PROBE_ROLE = "pr";
     private static final String REAL_SERVER_ROLE = "rs";
+    private static final String ROUTER_ROLE = "rt";
+    private static final String ROUTED_REAL_SERVER_ROLE = "rr";
+    /** The bridge port of the router's second interface, on {@link #ROUTED_BRIDGE}. */
+    private static final String ROUTER_ROUTED_PORT = ROUTER_ROLE + "-" + ROUTED_REAL_SERVER_ROLE;
     /** Links come up and bridge ports start forwarding in milliseconds (STP is off); this only bounds a failure. */
     private static final long READY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long READY_POLL_MS = 10;
@@ -66,6 +85,7 @@ public final class Lab implements AutoCloseable
     private final List<ClientHost> clients;
     private final ClientHost probe;
     private final List<RealServerHost> realServers;
+    private final List<RealServerHost> routedServers;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -87,6 +107,13 @@ public final class Lab implements AutoCloseable
                 LabAddresses.realServer(n), spec.vip()));
         }
         this.realServers = Collections.unmodifiableList(servers);
+        final List<RealServerHost> routed = new ArrayList<>();
+        for (int n = 1; n <= spec.routedRealServerCount(); n++)
+        {
+            routed.add(new RealServerHost(ROUTED_REAL_SERVER_ROLE + n, namespace(ROUTED_REAL_SERVER_ROLE + n),
+                LabAddresses.routedRealServer(n), spec.vip()));
+        }
+        this.routedServers = Collections.unmodifiableList(routed);
         this.shutdownHook = new Thread(this::close, prefix + "-teardown");
     }
 
@@ -157,7 +184,7 @@ public final class Lab implements AutoCloseable
         return prefix;
     }
 
-    /** Every namespace this lab builds, bridge first. */
+    /** Every namespace this lab builds, bridge first, the router and the routed real servers last. */
     public List<String> namespaces()
     {
         final List<String> names = new ArrayList<>();
@@ -172,6 +199,14 @@ public final class Lab implements AutoCloseable
             names.add(probe.namespace());
         }
         for (final RealServerHost server : realServers)
+        {
+            names.add(server.namespace());
+        }
+        if (spec.withRouter())
+        {
+            names.add(namespace(ROUTER_ROLE));
+        }
+        for (final RealServerHost server : routedServers)
         {
             names.add(server.namespace());
         }
@@ -206,6 +241,19 @@ public final class Lab implements AutoCloseable
         return realServer(n).namespace();
     }
 
+    /** @throws IllegalStateException when the spec has no router. */
+    public String routerNamespace()
+    {
+        requireRouter();
+        return namespace(ROUTER_ROLE);
+    }
+
+    /** Routed real server {@code n}'s namespace, 1-based. */
+    public String routedRealServerNamespace(final int n)
+    {
+        return routedServer(n).namespace();
+    }
+
     /** The director's interface on the segment, in {@link #directorNamespace()}: the one jlvs serves. */
     public String directorInterface()
     {
@@ -235,6 +283,31 @@ public final class Lab implements AutoCloseable
         return LabAddresses.DIRECTOR_PROBE_SIDE;
     }
 
+    /**
+     * The router's address on the segment (198.18.0.1): the director's and the clients' gateway to the routed
+     * segment, and the source of its ICMP errors.
+     *
+     * @throws IllegalStateException when the spec has no router.
+     */
+    public int routerAddress()
+    {
+        requireRouter();
+        return LabAddresses.ROUTER;
+    }
+
+    /** The router's address on the routed segment (198.19.1.1), the routed real servers' default gateway. */
+    public int routerRoutedSideAddress()
+    {
+        requireRouter();
+        return LabAddresses.ROUTER_ROUTED_SIDE;
+    }
+
+    /** The MAC of the router's interface on the segment: what frames it forwards to the segment come from. */
+    public String routerMac() throws IOException
+    {
+        return interfaceMac(routerNamespace(), HOST_INTERFACE);
+    }
+
     /** The first client's address. */
     public int clientAddress()
     {
@@ -255,6 +328,24 @@ public final class Lab implements AutoCloseable
     public int realServerCount()
     {
         return realServers.size();
+    }
+
+    /** Routed real server {@code n}'s address (198.19.1.10 + n), 1-based. */
+    public int routedRealServerAddress(final int n)
+    {
+        return routedServer(n).address();
+    }
+
+    /** What routed real server {@code n} answers with: {@code "rr" + n} (HTTP adds a newline). */
+    public String routedRealServerName(final int n)
+    {
+        return routedServer(n).name();
+    }
+
+    /** Real servers behind the router; 0 without one. */
+    public int routedRealServerCount()
+    {
+        return routedServers.size();
     }
 
     public int clientCount()
@@ -302,6 +393,18 @@ public final class Lab implements AutoCloseable
     public String httpGet(final int address, final String path) throws IOException
     {
         return client().httpGet(address, path);
+    }
+
+    /** From the first client: a new TCP connection to VIP:80, one GET, the body's bytes ({@code /bytes/N}). */
+    public byte[] httpGetBytes(final String path) throws IOException
+    {
+        return client().httpGetBytes(vip(), path);
+    }
+
+    /** From the first client: a new TCP connection to VIP:80, one POST of {@code bodyBytes} bytes, the answer. */
+    public String httpPost(final String path, final long bodyBytes) throws IOException
+    {
+        return client().httpPost(vip(), path, bodyBytes);
     }
 
     /** From the first client: one TCP connection to VIP:80 for many GETs. */
@@ -406,6 +509,10 @@ public final class Lab implements AutoCloseable
         {
             server.close();
         }
+        for (final RealServerHost server : routedServers)
+        {
+            server.close();
+        }
         try
         {
             LabRegistry.deleteNamespaces(LabRegistry.namespacesOf(prefix));
@@ -472,17 +579,25 @@ public final class Lab implements AutoCloseable
             // STP off: ports forward as soon as they are up; no snooping: the bridge floods like a plain switch
             "link add " + BRIDGE + " mtu " + mtu + " type bridge stp_state 0 mcast_snooping 0",
             "link set " + BRIDGE + " up"));
+        if (spec.withRouter())
+        {
+            Commands.ipBatch(bridgeNamespace(), List.of(
+                "link add " + ROUTED_BRIDGE + " mtu " + mtu + " type bridge stp_state 0 mcast_snooping 0",
+                "link set " + ROUTED_BRIDGE + " up"));
+        }
         switchLikeBridge();
 
         final List<String> ports = new ArrayList<>();
         for (int k = 1; k <= clients.size(); k++)
         {
             final List<String> lines = segmentHost(clientRole(k), clients.get(k - 1).address(), mtu);
+            lines.addAll(routeToRoutedSegment());
             Commands.ipBatch(clients.get(k - 1).namespace(), lines);
             ports.add(clientRole(k));
         }
 
         final List<String> director = segmentHost(DIRECTOR_ROLE, LabAddresses.DIRECTOR, mtu);
+        director.addAll(routeToRoutedSegment());
         if (probe != null)
         {
             director.add("link add " + DIRECTOR_SECOND_INTERFACE + " mtu " + mtu + " type veth peer name " +
@@ -514,10 +629,33 @@ public final class Lab implements AutoCloseable
             ports.add(REAL_SERVER_ROLE + n);
         }
 
+        final List<String> routedPorts = new ArrayList<>();
+        if (spec.withRouter())
+        {
+            buildRouter(mtu);
+            ports.add(ROUTER_ROLE);
+            routedPorts.add(ROUTER_ROUTED_PORT);
+            for (int n = 1; n <= routedServers.size(); n++)
+            {
+                final RealServerHost server = routedServers.get(n - 1);
+                final List<String> lines = segmentHost(ROUTED_REAL_SERVER_ROLE + n, server.address(), mtu);
+                // the same VIP on lo as the segment's real servers; everything off its subnet goes via the router
+                lines.add("addr add " + LabAddresses.formatIpv4(spec.vip()) + "/32 dev lo");
+                lines.add("route add default via " + LabAddresses.formatIpv4(LabAddresses.ROUTER_ROUTED_SIDE));
+                Commands.ipBatch(server.namespace(), lines);
+                routedPorts.add(ROUTED_REAL_SERVER_ROLE + n);
+            }
+        }
+
         final List<String> enslave = new ArrayList<>();
         for (final String port : ports)
         {
             enslave.add("link set " + port + " master " + BRIDGE);
+            enslave.add("link set " + port + " up");
+        }
+        for (final String port : routedPorts)
+        {
+            enslave.add("link set " + port + " master " + ROUTED_BRIDGE);
             enslave.add("link set " + port + " up");
         }
         Commands.ipBatch(bridgeNamespace(), enslave);
@@ -536,10 +674,32 @@ public final class Lab implements AutoCloseable
         {
             writeSysctls(server.namespace(), realServerArp);
         }
+        for (final RealServerHost server : routedServers)
+        {
+            writeSysctls(server.namespace(), realServerArp);
+        }
+        if (spec.withRouter())
+        {
+            final Map<String, String> router = new LinkedHashMap<>();
+            router.put("net.ipv4.ip_forward", "1");
+            for (final String scope : List.of("all", "default", HOST_INTERFACE, ROUTER_ROUTED_INTERFACE))
+            {
+                // TUN real servers answer from the VIP, whose route leads back to the segment: the router sees
+                // them arrive on the routed side, and a host's strict rp_filter (inherited by new namespaces)
+                // would drop every one
+                router.put("net.ipv4.conf." + scope + ".rp_filter", "0");
+            }
+            writeSysctls(namespace(ROUTER_ROLE), router);
+        }
 
-        awaitLinks(ports.size());
+        awaitLinks(ports.size() + routedPorts.size());
 
         for (final RealServerHost server : realServers)
+        {
+            server.startHttp();
+            server.startUdp();
+        }
+        for (final RealServerHost server : routedServers)
         {
             server.startHttp();
             server.startUdp();
@@ -555,6 +715,47 @@ public final class Lab implements AutoCloseable
                 }
             }
         }
+    }
+
+    /**
+     * The router: eth0 on the segment, eth1 (its bridge port {@code rt-rr}) on the routed segment; with a narrower
+     * {@link LabSpec#routerLinkMtu()}, both connected routes carry it as their MTU, which the kernel honours when
+     * forwarding (answering larger DF packets with fragmentation-needed) while the links keep the lab's MTU.
+     */
+    private void buildRouter(final String mtu) throws IOException
+    {
+        final List<String> lines = segmentHost(ROUTER_ROLE, LabAddresses.ROUTER, mtu);
+        lines.add("link add " + ROUTER_ROUTED_INTERFACE + " mtu " + mtu + " type veth peer name " +
+            ROUTER_ROUTED_PORT + " mtu " + mtu + " netns " + bridgeNamespace());
+        lines.add("link set " + ROUTER_ROUTED_INTERFACE + " up");
+        lines.add("addr add " + LabAddresses.formatIpv4(LabAddresses.ROUTER_ROUTED_SIDE) + "/" +
+            LabAddresses.PREFIX_LENGTH + " dev " + ROUTER_ROUTED_INTERFACE);
+        if (spec.routerLinkMtu() < spec.mtu())
+        {
+            // replaces the kernel's connected route (same prefix, table and metric), adding only the MTU
+            lines.add(connectedRoute(LabAddresses.SEGMENT, HOST_INTERFACE, LabAddresses.ROUTER));
+            lines.add(connectedRoute(LabAddresses.ROUTED_SEGMENT, ROUTER_ROUTED_INTERFACE,
+                LabAddresses.ROUTER_ROUTED_SIDE));
+        }
+        Commands.ipBatch(namespace(ROUTER_ROLE), lines);
+    }
+
+    private String connectedRoute(final int segment, final String device, final int source)
+    {
+        return "route replace " + LabAddresses.formatIpv4(segment) + "/" + LabAddresses.PREFIX_LENGTH + " dev " +
+            device + " proto kernel scope link src " + LabAddresses.formatIpv4(source) + " mtu " +
+            spec.routerLinkMtu();
+    }
+
+    /** With a router, a segment host's route to the routed segment through it; nothing without one. */
+    private List<String> routeToRoutedSegment()
+    {
+        if (!spec.withRouter())
+        {
+            return List.of();
+        }
+        return List.of("route add " + LabAddresses.formatIpv4(LabAddresses.ROUTED_SEGMENT) + "/" +
+            LabAddresses.PREFIX_LENGTH + " via " + LabAddresses.formatIpv4(LabAddresses.ROUTER));
     }
 
     /** A host on the segment: eth0 with its address, its veth peer (named after the role) in the bridge namespace. */
@@ -679,6 +880,24 @@ public final class Lab implements AutoCloseable
             throw new IllegalArgumentException("real server must be 1.." + realServers.size() + ", n=" + n);
         }
         return realServers.get(n - 1);
+    }
+
+    private RealServerHost routedServer(final int n)
+    {
+        if (n < 1 || n > routedServers.size())
+        {
+            throw new IllegalArgumentException("routed real server must be 1.." + routedServers.size() + ", n=" + n +
+                (spec.withRouter() ? "" : " (this lab has no router)"));
+        }
+        return routedServers.get(n - 1);
+    }
+
+    private void requireRouter()
+    {
+        if (!spec.withRouter())
+        {
+            throw new IllegalStateException("this lab was built without the router: " + spec);
+        }
     }
 
     private String namespace(final String role)

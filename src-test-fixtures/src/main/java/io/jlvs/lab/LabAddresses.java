@@ -9,10 +9,12 @@ import java.util.regex.Pattern;
  * for, or routed to, a real network:
  * <pre>
  *   segment 198.18.0.0/24 (the bridge)          probe link 198.19.0.0/24
- *     .2          director eth0                    .2   director eth1
- *     .10, .20 .. client 1, 2 ..                   .10  probe eth0
- *     .100        VIP (default; on real servers' lo only)
- *     .101, .102  real server 1, 2 ..
+ *     .1          router eth0 (optional)           .2   director eth1
+ *     .2          director eth0                    .10  probe eth0
+ *     .10, .20 .. client 1, 2 ..
+ *     .100        VIP (default; on real servers' lo only)   routed segment 198.19.1.0/24 (behind the router)
+ *     .101, .102  real server 1, 2 ..                          .1          router eth1
+ *                                                              .11, .12 .. routed real server 1, 2 ..
  * </pre>
  * Addresses are IPv4 ints in host byte order; MAC addresses are longs holding 48 bits, the first byte in bits 40..47.
  */
@@ -32,6 +34,12 @@ public final class LabAddresses
     public static final int PROBE = PROBE_SEGMENT + 10;
     /** The default virtual IP. */
     public static final int DEFAULT_VIP = SEGMENT + 100;
+    /** The router's address on the segment: the gateway to {@link #ROUTED_SEGMENT} for the segment's hosts. */
+    public static final int ROUTER = SEGMENT + 1;
+    /** The subnet behind the router, where TUN real servers live that the director cannot reach on its link. */
+    public static final int ROUTED_SEGMENT = ipv4(198, 19, 1, 0);
+    /** The router's address on {@link #ROUTED_SEGMENT}: the routed real servers' default gateway. */
+    public static final int ROUTER_ROUTED_SIDE = ROUTED_SEGMENT + 1;
 
     /** Client k sits at .10 × k, so clients and real servers never meet however many of each. */
     private static final int CLIENT_STEP = 10;
@@ -43,6 +51,10 @@ public final class LabAddresses
     public static final int MAX_CLIENTS = 9;
     /** Largest real server count whose addresses stay inside the /24 (.101 .. .254). */
     public static final int MAX_REAL_SERVERS = LAST_HOST - REAL_SERVER_BASE;
+    /** Routed real server n sits at 198.19.1.10 + n: "rr1 is .11", clear of the router's .1. */
+    private static final int ROUTED_REAL_SERVER_BASE = 10;
+    /** Largest routed real server count whose addresses stay inside the /24 (.11 .. .254). */
+    public static final int MAX_ROUTED_REAL_SERVERS = LAST_HOST - ROUTED_REAL_SERVER_BASE;
 
     private static final int BENCHMARK_RANGE = ipv4(198, 18, 0, 0);
     private static final int BENCHMARK_RANGE_PREFIX_LENGTH = 15;
@@ -72,6 +84,17 @@ public final class LabAddresses
             throw new IllegalArgumentException("real server must be 1.." + MAX_REAL_SERVERS + ", realServer=" + n);
         }
         return SEGMENT + REAL_SERVER_BASE + n;
+    }
+
+    /** Address of routed real server {@code n} (behind the router), 1-based. */
+    public static int routedRealServer(final int n)
+    {
+        if (n < 1 || n > MAX_ROUTED_REAL_SERVERS)
+        {
+            throw new IllegalArgumentException("routed real server must be 1.." + MAX_ROUTED_REAL_SERVERS +
+                ", routedRealServer=" + n);
+        }
+        return ROUTED_SEGMENT + ROUTED_REAL_SERVER_BASE + n;
     }
 
     /** Whether {@code address} is a usable host address of the /24 that starts at {@code segment}. */

@@ -48,11 +48,33 @@ class LabAddressesTest
     void everyPlannedAddressIsInTheBenchmarkRange()
     {
         for (final int address : new int[] {LabAddresses.DIRECTOR, LabAddresses.DIRECTOR_PROBE_SIDE,
-            LabAddresses.PROBE, LabAddresses.DEFAULT_VIP, LabAddresses.client(1), LabAddresses.realServer(1)})
+            LabAddresses.PROBE, LabAddresses.DEFAULT_VIP, LabAddresses.client(1), LabAddresses.realServer(1),
+            LabAddresses.ROUTER, LabAddresses.ROUTER_ROUTED_SIDE, LabAddresses.routedRealServer(1),
+            LabAddresses.routedRealServer(LabAddresses.MAX_ROUTED_REAL_SERVERS)})
         {
             assertTrue(LabAddresses.isBenchmarkRange(address), LabAddresses.formatIpv4(address));
         }
         assertFalse(LabAddresses.isBenchmarkRange(LabAddresses.parseIpv4("198.20.0.1")));
+    }
+
+    @Test
+    void routedRealServersSitBehindTheRouterOnTheirOwnSubnet()
+    {
+        assertEquals("198.18.0.1", LabAddresses.formatIpv4(LabAddresses.ROUTER));
+        assertEquals("198.19.1.1", LabAddresses.formatIpv4(LabAddresses.ROUTER_ROUTED_SIDE));
+        assertEquals("198.19.1.11", LabAddresses.formatIpv4(LabAddresses.routedRealServer(1)));
+        assertEquals("198.19.1.254",
+            LabAddresses.formatIpv4(LabAddresses.routedRealServer(LabAddresses.MAX_ROUTED_REAL_SERVERS)));
+        assertThrows(IllegalArgumentException.class, () -> LabAddresses.routedRealServer(0));
+        assertThrows(IllegalArgumentException.class,
+            () -> LabAddresses.routedRealServer(LabAddresses.MAX_ROUTED_REAL_SERVERS + 1));
+        for (int k = 1; k <= LabAddresses.MAX_CLIENTS; k++)
+        {
+            assertTrue(LabAddresses.client(k) != LabAddresses.ROUTER);
+        }
+        assertTrue(LabAddresses.ROUTER != LabAddresses.DIRECTOR);
+        assertFalse(LabAddresses.isHostOf(LabAddresses.PROBE_SEGMENT, LabAddresses.routedRealServer(1)),
+            "the routed segment is not the probe link");
     }
 
     @Test

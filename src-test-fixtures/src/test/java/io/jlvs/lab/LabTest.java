@@ -104,6 +104,36 @@ class LabTest
     }
 
     @Test
+    void realServerAnswersADownloadOfTheAskedLengthWithItsPattern() throws IOException
+    {
+        final int rs1 = shared.realServerAddress(1);
+        assertEquals(0, shared.client().httpGetBytes(rs1, "/bytes/0").length);
+        final byte[] body = shared.client().httpGetBytes(rs1, "/bytes/200001");
+        assertEquals(200_001, body.length);
+        for (int i = 0; i < body.length; i++)
+        {
+            if (body[i] != (byte)i)
+            {
+                throw new AssertionError("byte " + i + " is " + body[i]);
+            }
+        }
+        final IOException tooBig = assertThrows(IOException.class,
+            () -> shared.client().httpGetBytes(rs1, "/bytes/" + (RealServerHost.MAX_DOWNLOAD_BYTES + 1)));
+        assertTrue(tooBig.getMessage().contains("HTTP 400"), tooBig.getMessage());
+        assertThrows(IOException.class, () -> shared.client().httpGetBytes(rs1, "/bytes/lots"));
+        assertEquals("rs1\n", shared.httpGet(rs1, "/bytes"), "only /bytes/N downloads");
+    }
+
+    @Test
+    void realServerCountsWhatAnUploadDelivered() throws IOException
+    {
+        assertEquals("rs2 1000000\n", shared.client().httpPost(shared.realServerAddress(2), "/received", 1_000_000));
+        assertEquals("rs2 0\n", shared.client().httpPost(shared.realServerAddress(2), "/received", 0));
+        assertEquals("rs2\n", shared.client().httpPost(shared.realServerAddress(2), "/upload", 70_000),
+            "any other path answers the name, as before");
+    }
+
+    @Test
     void eachRealServerAnswersUdpWithItsNameOnItsOwnAddress() throws IOException
     {
         for (int n = 1; n <= shared.realServerCount(); n++)
