@@ -8,13 +8,20 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-/** {@code bin/jlvs}: the entry point, a picocli command whose subcommands are {@code run}, {@code list} and {@code demo}. */
+/**
+ * {@code bin/jlvs}: the entry point, a picocli command whose subcommands are {@code run}, {@code list}, {@code demo}
+ * and ipvsadm's verbs ({@link IpvsadmVerbs}).
+ */
 @Command(
     name = "jlvs",
     mixinStandardHelpOptions = true,
     version = Main.VERSION,
     description = "A userspace IPVS director (DR) in pure Java.",
-    subcommands = {RunCommand.class, ListCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, ListCommand.class, DemoCommand.class,
+        IpvsadmVerbs.AddService.class, IpvsadmVerbs.EditService.class, IpvsadmVerbs.DeleteService.class,
+        IpvsadmVerbs.AddServer.class, IpvsadmVerbs.EditServer.class, IpvsadmVerbs.DeleteServer.class,
+        IpvsadmVerbs.Zero.class, IpvsadmVerbs.Save.class, IpvsadmVerbs.RestoreRules.class,
+        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done, or stopped by SIGTERM/SIGINT",

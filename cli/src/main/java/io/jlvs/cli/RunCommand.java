@@ -3,6 +3,7 @@ package io.jlvs.cli;
 import io.jlvs.cli.control.ControlServer;
 import io.jlvs.cli.control.DirectorControl;
 import io.jlvs.cli.control.RuntimeServices;
+import io.jlvs.cli.listing.ServerStatistics;
 import io.jlvs.config.ConfigException;
 import io.jlvs.config.ConfigWarning;
 import io.jlvs.config.DirectorConfig;
@@ -77,7 +78,8 @@ final class RunCommand implements Callable<Integer>
     private String interfaceName;
 
     @Option(names = "--control", paramLabel = "PATH", defaultValue = Main.DEFAULT_CONTROL_PATH,
-        description = "Unix socket for 'jlvs list' and reload requests, mode 0600 (default: ${DEFAULT-VALUE}).")
+        description = "Unix socket for 'jlvs list', the ipvsadm verbs (add-server, save, ...) and reload requests, " +
+            "mode 0600 (default: ${DEFAULT-VALUE}).")
     private Path control;
 
     @Option(names = "--io", paramLabel = "afpacket|pcap", defaultValue = "afpacket",
@@ -206,11 +208,12 @@ final class RunCommand implements Callable<Integer>
             err.println("jlvs: " + config + ": " + ex.getMessage());
             return ExitCodes.USAGE;
         }
+        final ServerStatistics statistics = new ServerStatistics();
         final Running running;
         try
         {
             running = new Running(director, health, ControlServer.start(control,
-                new DirectorControl(director, this::reloadOnRequest, FORWARDING_TIMEOUT_MS)));
+                new DirectorControl(director, this::reloadOnRequest, runtime, statistics, FORWARDING_TIMEOUT_MS)));
         }
         catch (final IOException ex)
         {

@@ -33,6 +33,8 @@ public final class ControlServer implements AutoCloseable
 {
     /** A request is one short line; anything longer is not a jlvs client. */
     public static final int MAX_REQUEST_BYTES = 1024;
+    /** The body of a request that takes one ({@code restore}): about 20 000 ipvsadm rules. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
     /** What an answer that reports a failure starts with. */
     public static final String ERROR_PREFIX = "error: ";
     /** A client that neither sends its line nor reads its answer within this long is dropped. */
@@ -196,7 +198,7 @@ public final class ControlServer implements AutoCloseable
         final SelectionKey key = client.register(selector, SelectionKey.OP_READ);
         try
         {
-            final String request = readLine(client, key, deadline());
+            final String request = readRequest(client, key, deadline());
             if (request == null)
             {
                 // Connected and hung up without a byte: another jlvs checking whether this socket is live.
@@ -241,31 +243,59 @@ public final class ControlServer implements AutoCloseable
         }
     }
 
-    /** The request line without its newline, or null when the client hung up without sending anything. */
-    private static String readLine(final SocketChannel client, final SelectionKey key, final long deadlineNs)
+    /**
+     * The request line without its newline (and, for a request that takes a body, a newline and everything the client
+     * sent after it up to the end of its stream), or null when the client hung up without sending anything.
+     */
+    private String readRequest(final SocketChannel client, final SelectionKey key, final long deadlineNs)
         throws IOException
     {
-        final ByteBuffer buffer = ByteBuffer.allocate(MAX_REQUEST_BYTES);
+        ByteBuffer buffer = ByteBuffer.allocate(MAX_REQUEST_BYTES);
         key.interestOps(SelectionKey.OP_READ);
+        String line = null;
+        int bodyStart = 0;
+        int scanned = 0;
         while (true)
         {
             final int read = client.read(buffer);
-            for (int i = 0; i < buffer.position(); i++)
+            if (line == null)
             {
-                if (buffer.get(i) == NEWLINE)
+                for (; scanned < buffer.position(); scanned++)
                 {
-                    return new String(buffer.array(), 0, i, StandardCharsets.UTF_8).trim();
+                    if (buffer.get(scanned) == NEWLINE)
+                    {
+                        line = new String(buffer.array(), 0, scanned, StandardCharsets.UTF_8).trim();
+                        bodyStart = scanned + 1;
+                        break;
+                    }
+                }
+                if (line != null)
+                {
+                    if (!handler.takesBody(line))
+                    {
+                        return line;
+                    }
+                    final ByteBuffer larger = ByteBuffer.allocate(MAX_REQUEST_BYTES + MAX_BODY_BYTES);
+                    buffer.flip();
+                    larger.put(buffer);
+                    buffer = larger;
                 }
             }
             if (read < 0)
             {
-                // A client that closes its side without a newline still sent a whole request.
-                return buffer.position() == 0 ? null :
-                    new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).trim();
+                if (line == null)
+                {
+                    // A client that closes its side without a newline still sent a whole request, without a body.
+                    return buffer.position() == 0 ? null :
+                        new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).trim();
+                }
+                return line + NEWLINE +
+                    new String(buffer.array(), bodyStart, buffer.position() - bodyStart, StandardCharsets.UTF_8);
             }
             if (!buffer.hasRemaining())
             {
-                throw new IOException("request longer than " + MAX_REQUEST_BYTES + " bytes, dropped");
+                throw new IOException(line == null ? "request longer than " + MAX_REQUEST_BYTES + " bytes, dropped" :
+                    "body of '" + line + "' longer than " + MAX_BODY_BYTES + " bytes, dropped");
             }
             if (read == 0)
             {

@@ -44,6 +44,18 @@ public final class DirectorSnapshot
     public static Listing take(final Director director, final boolean withConnections, final long timeoutMs)
         throws TimeoutException, InterruptedException
     {
+        return take(director, withConnections, timeoutMs, new ServerStatistics());
+    }
+
+    /**
+     * As {@link #take(Director, boolean, long)}, with the servers' counters as {@code statistics} has them (less
+     * what {@code jlvs zero} set aside).
+     */
+    public static Listing take(
+        final Director director, final boolean withConnections, final long timeoutMs,
+        final ServerStatistics statistics)
+        throws TimeoutException, InterruptedException
+    {
         final ServiceTable table = director.table();
         final Timeouts timeouts = director.options().timeouts();
         final List<ConnectionRow> connections = withConnections ?
@@ -51,7 +63,7 @@ public final class DirectorSnapshot
         return new Listing(
             director.options().connectionCapacity(),
             director.transport().interfaceName(),
-            services(table),
+            services(table, statistics),
             timeouts.tcpSeconds(),
             timeouts.tcpFinSeconds(),
             timeouts.udpSeconds(),
@@ -62,13 +74,13 @@ public final class DirectorSnapshot
     }
 
     /** One row per VIP:port of each service (one per fwmark service), with its servers. */
-    static List<ServiceRow> services(final ServiceTable table)
+    public static List<ServiceRow> services(final ServiceTable table, final ServerStatistics statistics)
     {
         final List<ServiceRow> rows = new ArrayList<>();
         for (final VirtualService service : table.services())
         {
             final VirtualServiceSpec spec = service.spec();
-            final List<ServerRow> servers = servers(service);
+            final List<ServerRow> servers = servers(service, statistics);
             // The dataplane counts per server only, so a service's totals are those of the servers it has now:
             // unlike IPVS's own per-service counters, a removed server takes its share with it, and the rows of a
             // service on several VIP:port pairs each show the service's whole total.
@@ -100,7 +112,7 @@ public final class DirectorSnapshot
             servers);
     }
 
-    private static List<ServerRow> servers(final VirtualService service)
+    private static List<ServerRow> servers(final VirtualService service, final ServerStatistics statistics)
     {
         final RealServer[] servers = service.servers();
         final List<ServerRow> rows = new ArrayList<>(servers.length);
@@ -109,18 +121,9 @@ public final class DirectorSnapshot
             final RealServer server = servers[i];
             rows.add(new ServerRow(server.address(), server.port(), service.method(i).label(), server.weight(),
                 server.activeConns(), server.inactiveConns(), server.persistentConns(), server.upperThreshold(),
-                server.lowerThreshold(), stats(server)));
+                server.lowerThreshold(), statistics.totals(server)));
         }
         return rows;
-    }
-
-    /**
-     * The server's single-writer totals. OutPkts and OutBytes stay 0: in DR and TUN the replies go from the real
-     * server to the client without crossing the director, as IPVS also reports them.
-     */
-    private static Stats stats(final RealServer server)
-    {
-        return new Stats(server.connections(), server.inPackets(), 0, server.inBytes(), 0);
     }
 
     private static List<ConnectionRow> connections(final Director director, final long timeoutMs)

@@ -112,6 +112,22 @@ public final class IpvsadmFormat
         return out.toString();
     }
 
+    /** {@code services} in ipvsadm's order: fwmark services last, then by protocol, address and port. */
+    public static List<ServiceRow> inListingOrder(final List<ServiceRow> services)
+    {
+        final List<ServiceRow> sorted = new ArrayList<>(services);
+        sorted.sort(SERVICE_ORDER);
+        return sorted;
+    }
+
+    /** A service's servers in ipvsadm's order: by address, then port. */
+    public static List<ServerRow> serversInListingOrder(final ServiceRow service)
+    {
+        final List<ServerRow> sorted = new ArrayList<>(service.servers());
+        sorted.sort(SERVER_ORDER);
+        return sorted;
+    }
+
     /** {@code ipvsadm -L -n -c}: the connection entries (and persistence templates). */
     public static String connections(final Listing listing)
     {
@@ -306,7 +322,7 @@ public final class IpvsadmFormat
      * ipvsadm names IPVS's scheduler flags after the scheduler that gives them a meaning ({@code sh-fallback},
      * {@code mh-port}) and {@code flag-N} for any other.
      */
-    static String schedulerFlagNames(final String scheduler, final int bits)
+    public static String schedulerFlagNames(final String scheduler, final int bits)
     {
         final boolean first = (bits & (SchedulerFlags.SH_FALLBACK | SchedulerFlags.MH_FALLBACK)) != 0;
         final boolean second = (bits & (SchedulerFlags.SH_PORT | SchedulerFlags.MH_PORT)) != 0;

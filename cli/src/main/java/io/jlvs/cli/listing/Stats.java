@@ -13,6 +13,13 @@ public record Stats(long conns, long inPkts, long outPkts, long inBytes, long ou
 {
     public static final Stats ZERO = new Stats(0, 0, 0, 0, 0);
 
+    /** The element-wise difference: counters less a baseline taken earlier (see {@link ServerStatistics}). */
+    public Stats minus(final Stats baseline)
+    {
+        return new Stats(conns - baseline.conns, inPkts - baseline.inPkts, outPkts - baseline.outPkts,
+            inBytes - baseline.inBytes, outBytes - baseline.outBytes);
+    }
+
     /** The element-wise sum, for a service's totals over its servers. */
     public Stats plus(final Stats other)
     {

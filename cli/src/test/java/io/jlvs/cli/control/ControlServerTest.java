@@ -46,6 +46,36 @@ class ControlServerTest
     }
 
     @Test
+    void aRequestThatTakesABodyGetsEverythingTheClientSentUpToItsEndOfStream() throws IOException
+    {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        final Path path = directory.resolve("control.sock");
+        final String body = "-A -t 198.18.0.100:80 -s rr\n".repeat(100);
+        try (ControlServer ignored = ControlServer.start(path, new ControlHandler()
+        {
+            @Override
+            public String handle(final String request)
+            {
+                seen.add(request);
+                return "ok\n";
+            }
+
+            @Override
+            public boolean takesBody(final String requestLine)
+            {
+                return "restore".equals(requestLine);
+            }
+        }))
+        {
+            // Longer than a request line may be: only a body can carry it.
+            assertTrue(body.length() > ControlServer.MAX_REQUEST_BYTES);
+            assertEquals("ok\n", ControlClient.request(path, "restore\n" + body, TIMEOUT_MS));
+            assertEquals("ok\n", ControlClient.request(path, "list\nignored", TIMEOUT_MS));
+        }
+        assertEquals(List.of("restore\n" + body, "list"), seen);
+    }
+
+    @Test
     void aConnectionClosedWithoutARequestIsNotHandled() throws IOException
     {
         final List<String> seen = new CopyOnWriteArrayList<>();
