@@ -29,7 +29,7 @@ final class RingHop
      */
     static final int RING_SIZE = 4096;
     private static final long SHUTDOWN_TIMEOUT_MS = 5_000;
-    /** The capture agent reads its clock once, here: the frames carry the time the flows were established at. */
+    /** {@code FrameSink.onFrame}'s vnetOffset for a transport without virtio-net headers. */
     private static final int NO_VNET_HEADER = -1;
 
     private final Disruptor<FrameEvent> disruptor;
@@ -42,6 +42,7 @@ final class RingHop
             new YieldingWaitStrategy());
         disruptor.handleEventsWith(handler);
         disruptor.setDefaultExceptionHandler(new Recorder());
+        // A fixed clock: the frames carry the time the flows were established at, so nothing expires meanwhile.
         capture = new CaptureAgent(transport, disruptor.start(), counters, () -> BenchDirector.START_NS,
             DirectorOptions.DEFAULT_CAPTURE_BATCH, DirectorOptions.DEFAULT_TICK_INTERVAL_NS);
         // One duty cycle: reads the (fixed) clock and publishes the first tick; the transport receives nothing.
