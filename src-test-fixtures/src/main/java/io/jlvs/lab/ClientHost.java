@@ -60,9 +60,19 @@ public final class ClientHost
      */
     public String httpPost(final int address, final String path, final long bodyBytes) throws IOException
     {
+        return httpPost(address, path, bodyBytes, 0);
+    }
+
+    /**
+     * {@link #httpPost(int, String, long)} whose first {@code firstWriteBytes} body bytes leave in a segment of their
+     * own (see {@link KeepAliveClient#post(String, long, int)}).
+     */
+    public String httpPost(final int address, final String path, final long bodyBytes, final int firstWriteBytes)
+        throws IOException
+    {
         try (KeepAliveClient connection = openKeepAlive(address))
         {
-            return connection.post(path, bodyBytes);
+            return connection.post(path, bodyBytes, firstWriteBytes);
         }
     }
 

@@ -110,10 +110,26 @@ public final class KeepAliveClient implements AutoCloseable
      */
     public String post(final String path, final long bodyBytes) throws IOException
     {
+        return post(path, bodyBytes, 0);
+    }
+
+    /**
+     * {@link #post(String, long)}, with the first {@code firstWriteBytes} of the body written on their own right after
+     * the headers. Every lab connection has TCP_NODELAY and the headers leave at once, so a first write of at most one
+     * MSS leaves as one plain segment of exactly that size, never merged into a GSO super-frame: a full-sized one
+     * (1448 bytes with timestamps on a 1500-byte link) is how a test makes sure a full-sized DF packet is sent.
+     */
+    public String post(final String path, final long bodyBytes, final int firstWriteBytes) throws IOException
+    {
+        if (firstWriteBytes < 0 || firstWriteBytes > BODY_CHUNK_BYTES)
+        {
+            throw new IllegalArgumentException("firstWriteBytes must be 0.." + BODY_CHUNK_BYTES + ", firstWriteBytes=" +
+                firstWriteBytes);
+        }
         final StallWatchdog watchdog = new StallWatchdog(socket, host + path);
         try
         {
-            return writePost(path, bodyBytes, watchdog);
+            return writePost(path, bodyBytes, firstWriteBytes, watchdog);
         }
         catch (final IOException ex)
         {
@@ -130,7 +146,8 @@ public final class KeepAliveClient implements AutoCloseable
         }
     }
 
-    private String writePost(final String path, final long bodyBytes, final StallWatchdog watchdog)
+    private String writePost(
+        final String path, final long bodyBytes, final int firstWriteBytes, final StallWatchdog watchdog)
         throws IOException
     {
         if (bodyBytes < 0)
@@ -140,16 +157,29 @@ public final class KeepAliveClient implements AutoCloseable
         out.write(("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: jlvs-lab\r\n" +
             "Content-Type: application/octet-stream\r\nContent-Length: " + bodyBytes + "\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
         final byte[] chunk = new byte[BODY_CHUNK_BYTES];
         for (int i = 0; i < chunk.length; i++)
         {
             chunk[i] = (byte)i;
         }
-        for (long sent = 0; sent < bodyBytes; sent += chunk.length)
+        long sent = 0;
+        if (firstWriteBytes > 0 && bodyBytes > 0)
         {
-            final int length = (int)Math.min(chunk.length, bodyBytes - sent);
+            final int length = (int)Math.min(firstWriteBytes, bodyBytes);
             out.write(chunk, 0, length);
+            out.flush();
             watchdog.progressed(length);
+            sent = length;
+        }
+        while (sent < bodyBytes)
+        {
+            // from where the pattern stands, so byte i of the body is i mod 256 whatever the first write's length
+            final int from = (int)(sent % 256);
+            final int length = (int)Math.min(chunk.length - from, bodyBytes - sent);
+            out.write(chunk, from, length);
+            watchdog.progressed(length);
+            sent += length;
         }
         out.flush();
         return new String(readResponse(path), StandardCharsets.UTF_8);

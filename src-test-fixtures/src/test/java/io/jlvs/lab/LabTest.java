@@ -129,6 +129,8 @@ class LabTest
     {
         assertEquals("rs2 1000000\n", shared.client().httpPost(shared.realServerAddress(2), "/received", 1_000_000));
         assertEquals("rs2 0\n", shared.client().httpPost(shared.realServerAddress(2), "/received", 0));
+        assertEquals("rs2 100000\n",
+            shared.client().httpPost(shared.realServerAddress(2), "/received", 100_000, 1448));
         assertEquals("rs2\n", shared.client().httpPost(shared.realServerAddress(2), "/upload", 70_000),
             "any other path answers the name, as before");
     }
