@@ -420,10 +420,11 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
                 counters.increment(Counter.DROP_NO_NEIGHBOUR);
                 return false;
             }
-            if (mac == sourceMac)
+            if (mac == sourceMac && method == ForwardingMethod.ROUTE)
             {
                 // Sending a frame back to the host it came from: that host scheduled it to us, we would schedule
                 // it back, for ever (two directors that are also real servers, without ping-pong protection).
+                // Only for DR: a TUN server's next hop is a router, from which clients' frames rightly come.
                 counters.increment(Counter.DROP_LOOP);
                 return false;
             }

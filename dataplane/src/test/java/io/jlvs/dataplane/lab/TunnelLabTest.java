@@ -23,7 +23,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -194,11 +193,6 @@ class TunnelLabTest
     }
 
     @Test
-    @Disabled("dataplane defect, for the owner of ForwardingHandler: deliver() drops with DROP_LOOP every frame whose "
-        + "next-hop MAC equals its source MAC, TUN included; the router's frag-needed to the VIP about rr1's answers "
-        + "comes from the router's MAC, which is also rr1's tunnel next hop, so it is never relayed and the download "
-        + "stalls (DROP_LOOP=8, ICMP_RELAYED_TO_SERVER=0). Exempting ForwardingMethod.TUNNEL from that check (an IPIP "
-        + "packet to the server is no loop) makes this test pass; enable it with that fix.")
     void largeTransfersCompleteThroughPathMtuDiscoveryOverANarrowRouterLink() throws Exception
     {
         // two clients: once a host has learned a path MTU it advertises the smaller MSS on its next connections,
