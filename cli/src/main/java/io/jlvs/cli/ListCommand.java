@@ -40,13 +40,18 @@ final class ListCommand implements Callable<Integer>
     @Option(names = "--stats", description = "Traffic totals per service and real server.")
     private boolean stats;
 
+    @Option(names = "--rate",
+        description = "Rates per service and real server (CPS, InPPS, OutPPS, InBPS, OutBPS), estimated as IPVS " +
+            "does every 2 seconds.")
+    private boolean rate;
+
     @Option(names = "--thresholds", description = "Upper and lower connection thresholds.")
     private boolean thresholds;
 
     @Option(names = "--persistent-conn", description = "Persistence templates per real server.")
     private boolean persistentConn;
 
-    @Option(names = "--exact", description = "Unscaled numbers in --stats.")
+    @Option(names = "--exact", description = "Unscaled numbers in --stats and --rate.")
     private boolean exact;
 
     @Option(names = {"-c", "--connections"}, description = "The connection entries (ipvsadm -L -n -c).")
@@ -96,12 +101,12 @@ final class ListCommand implements Callable<Integer>
 
     private ListRequest request()
     {
-        if ((stats ? 1 : 0) + (thresholds ? 1 : 0) + (persistentConn ? 1 : 0) > 1)
+        if ((stats ? 1 : 0) + (rate ? 1 : 0) + (thresholds ? 1 : 0) + (persistentConn ? 1 : 0) > 1)
         {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                "choose one of --stats, --thresholds and --persistent-conn");
+                "choose one of --stats, --rate, --thresholds and --persistent-conn");
         }
-        final ListView view = stats ? ListView.STATS : thresholds ? ListView.THRESHOLDS :
+        final ListView view = stats ? ListView.STATS : rate ? ListView.RATE : thresholds ? ListView.THRESHOLDS :
             persistentConn ? ListView.PERSISTENT_CONN : ListView.SERVICES;
         return new ListRequest(view, exact, connections, timeout, counters, neighbours);
     }

@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -209,11 +211,11 @@ final class RunCommand implements Callable<Integer>
             return ExitCodes.USAGE;
         }
         final ServerStatistics statistics = new ServerStatistics();
-        final Running running;
+        final ControlServer controlServer;
         try
         {
-            running = new Running(director, health, ControlServer.start(control,
-                new DirectorControl(director, this::reloadOnRequest, runtime, statistics, FORWARDING_TIMEOUT_MS)));
+            controlServer = ControlServer.start(control,
+                new DirectorControl(director, this::reloadOnRequest, runtime, statistics, FORWARDING_TIMEOUT_MS));
         }
         catch (final IOException ex)
         {
@@ -222,6 +224,7 @@ final class RunCommand implements Callable<Integer>
             err.println("jlvs: control socket: " + ex.getMessage());
             return ExitCodes.FAILURE;
         }
+        final Running running = new Running(director, health, rateTimer(statistics), controlServer);
 
         final CountDownLatch stop = new CountDownLatch(1);
         final Thread shutdownHook = new Thread(running::close, "jlvs-shutdown");
@@ -400,6 +403,23 @@ final class RunCommand implements Callable<Integer>
     }
 
     /**
+     * IPVS's estimation timer, on a control-plane thread of its own: every 2 seconds the rate estimators sample the
+     * real servers' counters (which any thread may read) for {@code list --rate}.
+     */
+    private ScheduledExecutorService rateTimer(final ServerStatistics statistics)
+    {
+        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable ->
+        {
+            final Thread thread = new Thread(runnable, "jlvs-rate-estimator");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleAtFixedRate(() -> statistics.sample(director.table(), System.nanoTime()), 0,
+            ServerStatistics.SAMPLE_INTERVAL_NS, TimeUnit.NANOSECONDS);
+        return timer;
+    }
+
+    /**
      * A configuration as the monitor takes it: each service with its spec.
      *
      * @param services the services, paired with their specs, in file order.
@@ -414,13 +434,17 @@ final class RunCommand implements Callable<Integer>
     {
         private final Director director;
         private final HealthMonitor health;
+        private final ScheduledExecutorService rateTimer;
         private final ControlServer control;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        Running(final Director director, final HealthMonitor health, final ControlServer control)
+        Running(
+            final Director director, final HealthMonitor health, final ScheduledExecutorService rateTimer,
+            final ControlServer control)
         {
             this.director = director;
             this.health = health;
+            this.rateTimer = rateTimer;
             this.control = control;
         }
 
@@ -434,6 +458,7 @@ final class RunCommand implements Callable<Integer>
             try
             {
                 control.close();
+                rateTimer.shutdownNow();
             }
             finally
             {

@@ -34,8 +34,9 @@ class ListCommandTest
             final Cli connections = Cli.run("list", "--control", path.toString(), "-nc", "--timeout");
             final Cli counters = Cli.run("list", "--control", path.toString(), "--counters");
             final Cli neighbours = Cli.run("list", "--control", path.toString(), "--neighbours");
+            final Cli rate = Cli.run("list", "--control", path.toString(), "--rate", "--exact");
 
-            for (final Cli cli : List.of(plain, stats, connections, counters, neighbours))
+            for (final Cli cli : List.of(plain, stats, connections, counters, neighbours, rate))
             {
                 assertEquals(ExitCodes.OK, cli.exitCode(), cli.toString());
                 assertEquals("the listing  \n", cli.out());
@@ -43,7 +44,7 @@ class ListCommandTest
             }
         }
         assertEquals(List.of("list", "list stats exact", "list connections timeout", "list counters",
-            "list neighbours"), requests);
+            "list neighbours", "list rate exact"), requests);
     }
 
     @Test
@@ -81,6 +82,7 @@ class ListCommandTest
             "--thresholds");
 
         assertEquals(ExitCodes.USAGE, cli.exitCode(), cli.toString());
-        assertTrue(cli.err().contains("choose one of --stats, --thresholds and --persistent-conn"), cli.toString());
+        assertTrue(cli.err().contains("choose one of --stats, --rate, --thresholds and --persistent-conn"),
+            cli.toString());
     }
 }

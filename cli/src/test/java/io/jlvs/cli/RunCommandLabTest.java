@@ -171,6 +171,7 @@ class RunCommandLabTest
                 serverLine(2, 2, 0, 20),
                 serverLine(3, 1, 0, 10)));
             assertStats(List.of(30L, 20L, 10L));
+            assertRatesShowTheTraffic();
 
             Files.writeString(config, config(List.of("1", "2")));
             signal(SIGHUP);
@@ -636,6 +637,29 @@ class RunCommandLabTest
             endpoints.add(LabAddresses.formatIpv4(lab.realServerAddress(n)) + ":80");
         }
         return endpoints;
+    }
+
+    /**
+     * {@code list --rate}: ipvsadm's title, and once the 2-second estimator has sampled the connections just made, a
+     * non-zero CPS and InPPS for the service (the rates then decay; their values depend on when the timer ran).
+     */
+    private void assertRatesShowTheTraffic() throws InterruptedException
+    {
+        final Predicate<List<String>> ratesUp = lines -> lines.size() > 3 &&
+            lines.get(1).equals("Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS") &&
+            lines.get(2).equals("  -> RemoteAddress:Port") && !"0".equals(column(lines.get(3), 2)) &&
+            !"0".equals(column(lines.get(3), 3));
+        final List<String> rates = awaitAnswer("list rate", ratesUp, WAIT_NS);
+        assertTrue(ratesUp.test(rates), String.join("\n", rates));
+        assertEquals(List.of("TCP", LabAddresses.formatIpv4(lab.vip()) + ":80"),
+            List.of(column(rates.get(3), 0), column(rates.get(3), 1)));
+        assertEquals("0", column(rates.get(3), 4), "OutPPS: DR replies bypass the director");
+    }
+
+    private static String column(final String line, final int index)
+    {
+        final String[] columns = line.trim().split("\\s+");
+        return index < columns.length ? columns[index] : "";
     }
 
     private String serviceLine()

@@ -1,7 +1,7 @@
 /**
  * The control socket: a Unix domain socket (mode 0600) served by a running director on a control thread of its own,
  * never a dataplane thread. The protocol is one request line and a text answer, then the server closes:
- * {@code list [stats|thresholds|persistent-conn] [exact] [connections] [timeout] [counters] [neighbours]}
+ * {@code list [stats|rate|thresholds|persistent-conn] [exact] [connections] [timeout] [counters] [neighbours]}
  * answers with the listing, {@code reload} re-reads the configuration, {@code ipvsadm ARGS} applies one ipvsadm edit
  * ({@code -A -E -D -C -a -e -d}) or zeroes counters ({@code -Z}), {@code save} answers with the table as ipvsadm
  * rules, and {@code restore}, whose body is the lines the client sends after it up to its end of stream, applies

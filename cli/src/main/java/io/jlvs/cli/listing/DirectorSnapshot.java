@@ -89,27 +89,29 @@ public final class DirectorSnapshot
             {
                 total = total.plus(server.stats());
             }
+            final Rates rates = statistics.rates(service.servers());
             if (spec.fwmark() != 0)
             {
                 final VirtualAddress first = spec.addresses().get(0);
-                rows.add(row(spec, first, total, servers));
+                rows.add(row(spec, first, total, servers, rates));
                 continue;
             }
             for (final VirtualAddress address : spec.addresses())
             {
-                rows.add(row(spec, address, total, servers));
+                rows.add(row(spec, address, total, servers, rates));
             }
         }
         return rows;
     }
 
     private static ServiceRow row(
-        final VirtualServiceSpec spec, final VirtualAddress address, final Stats total, final List<ServerRow> servers)
+        final VirtualServiceSpec spec, final VirtualAddress address, final Stats total, final List<ServerRow> servers,
+        final Rates rates)
     {
         // onePacket is false: the dataplane has no one-packet scheduling (ops) yet, so no service runs with it.
         return new ServiceRow(spec.protocol(), spec.fwmark(), address.address(), address.port(), spec.scheduler(),
             spec.schedulerFlags().bits(), spec.persistenceTimeoutSeconds(), spec.persistenceNetmask(), false, total,
-            servers);
+            servers, rates);
     }
 
     private static List<ServerRow> servers(final VirtualService service, final ServerStatistics statistics)
@@ -121,7 +123,7 @@ public final class DirectorSnapshot
             final RealServer server = servers[i];
             rows.add(new ServerRow(server.address(), server.port(), service.method(i).label(), server.weight(),
                 server.activeConns(), server.inactiveConns(), server.persistentConns(), server.upperThreshold(),
-                server.lowerThreshold(), statistics.totals(server)));
+                server.lowerThreshold(), statistics.totals(server), statistics.rates(server)));
         }
         return rows;
     }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Prints a {@link Listing} in exactly the layouts of {@code ipvsadm -L -n} (and {@code --stats},
+ * Prints a {@link Listing} in exactly the layouts of {@code ipvsadm -L -n} (and {@code --stats}, {@code --rate},
  * {@code --thresholds}, {@code --persistent-conn}, {@code -c}, {@code --timeout}), column widths, padding and
  * trailing spaces included, so that scripts written against ipvsadm's output keep working. Plus jlvs's own
  * {@code --counters} and {@code --neighbours} views. Addresses are always numeric: jlvs never resolves names ({@code -n} is implied).
@@ -96,7 +96,10 @@ public final class IpvsadmFormat
         return out.toString();
     }
 
-    /** {@code ipvsadm -L -n} and its {@code --stats}/{@code --thresholds}/{@code --persistent-conn} forms. */
+    /**
+     * {@code ipvsadm -L -n} and its {@code --stats}/{@code --rate}/{@code --thresholds}/{@code --persistent-conn}
+     * forms.
+     */
     public static String services(final Listing listing, final ListView view, final boolean exact)
     {
         final StringBuilder out = new StringBuilder();
@@ -226,6 +229,9 @@ public final class IpvsadmFormat
             case STATS:
                 return format("%-33s %8s %8s %8s %8s %8s", "Prot LocalAddress:Port",
                     "Conns", "InPkts", "OutPkts", "InBytes", "OutBytes") + NEWLINE + "  -> RemoteAddress:Port" + NEWLINE;
+            case RATE:
+                return format("%-33s %8s %8s %8s %8s %8s", "Prot LocalAddress:Port",
+                    "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS") + NEWLINE + "  -> RemoteAddress:Port" + NEWLINE;
             case THRESHOLDS:
                 return format("%-33s %-10s %-10s %-10s %-10s", "Prot LocalAddress:Port",
                     "Uthreshold", "Lthreshold", "ActiveConn", "InActConn") + NEWLINE +
@@ -250,6 +256,10 @@ public final class IpvsadmFormat
                 out.append(format("%-33s", name));
                 appendStats(out, service.stats(), exact);
                 break;
+            case RATE:
+                out.append(format("%-33s", name));
+                appendRates(out, service.rates(), exact);
+                break;
             default:
                 // The thresholds and persistent-conn views share the default service line, as in ipvsadm.
                 out.append(name).append(' ').append(service.scheduler());
@@ -268,6 +278,13 @@ public final class IpvsadmFormat
                 case STATS:
                     out.append(format("  -> %-28s", endpoint));
                     appendStats(out, server.stats(), exact);
+                    break;
+                case RATE:
+                    // ipvsadm prints a server's CPS, InPPS and OutPPS whole in 8 columns, its byte rates as numbers.
+                    out.append(format("  -> %-28s %8d %8d %8d", endpoint, server.rates().cps(),
+                        server.rates().inPps(), server.rates().outPps()));
+                    appendLargeNumber(out, server.rates().inBps(), exact);
+                    appendLargeNumber(out, server.rates().outBps(), exact);
                     break;
                 case THRESHOLDS:
                     out.append(format("  -> %-28s %-10d %-10d %-10d %-10d", endpoint, server.upperThreshold(),
@@ -346,6 +363,15 @@ public final class IpvsadmFormat
         appendLargeNumber(out, stats.outPkts(), exact);
         appendLargeNumber(out, stats.inBytes(), exact);
         appendLargeNumber(out, stats.outBytes(), exact);
+    }
+
+    private static void appendRates(final StringBuilder out, final Rates rates, final boolean exact)
+    {
+        appendLargeNumber(out, rates.cps(), exact);
+        appendLargeNumber(out, rates.inPps(), exact);
+        appendLargeNumber(out, rates.outPps(), exact);
+        appendLargeNumber(out, rates.inBps(), exact);
+        appendLargeNumber(out, rates.outBps(), exact);
     }
 
     /** ipvsadm's print_largenum: 9 columns, scaled with K/M/G/T past 100 million unless {@code --exact}. */

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a {@code jlvs list} asks for, as carried on the control socket: {@code list [stats|thresholds|persistent-conn]
+ * What a {@code jlvs list} asks for, as carried on the control socket: {@code list [stats|rate|thresholds|persistent-conn]
  * [exact] [connections] [timeout] [counters] [neighbours]}.
  *
  * @param view        which service table.
@@ -19,6 +19,7 @@ public record ListRequest(
 {
     public static final String VERB = "list";
     private static final String STATS = "stats";
+    private static final String RATE = "rate";
     private static final String THRESHOLDS = "thresholds";
     private static final String PERSISTENT_CONN = "persistent-conn";
     private static final String EXACT = "exact";
@@ -46,6 +47,7 @@ public record ListRequest(
         switch (view)
         {
             case STATS: words.add(STATS); break;
+            case RATE: words.add(RATE); break;
             case THRESHOLDS: words.add(THRESHOLDS); break;
             case PERSISTENT_CONN: words.add(PERSISTENT_CONN); break;
             default: break;
@@ -92,6 +94,7 @@ public record ListRequest(
             switch (word)
             {
                 case STATS: chosen = ListView.STATS; break;
+                case RATE: chosen = ListView.RATE; break;
                 case THRESHOLDS: chosen = ListView.THRESHOLDS; break;
                 case PERSISTENT_CONN: chosen = ListView.PERSISTENT_CONN; break;
                 case EXACT: exact = true; chosen = null; break;
@@ -100,13 +103,13 @@ public record ListRequest(
                 case COUNTERS: counters = true; chosen = null; break;
                 case NEIGHBOURS: neighbours = true; chosen = null; break;
                 default: throw new IllegalArgumentException("unknown list option '" + word + "', expected " +
-                    "stats, thresholds, persistent-conn, exact, connections, timeout, counters or neighbours");
+                    "stats, rate, thresholds, persistent-conn, exact, connections, timeout, counters or neighbours");
             }
             if (chosen != null)
             {
                 if (view != ListView.SERVICES && view != chosen)
                 {
-                    throw new IllegalArgumentException("choose one of stats, thresholds and persistent-conn");
+                    throw new IllegalArgumentException("choose one of stats, rate, thresholds and persistent-conn");
                 }
                 view = chosen;
             }

@@ -7,6 +7,8 @@ public enum ListView
     SERVICES,
     /** {@code --stats}: Conns, InPkts, OutPkts, InBytes, OutBytes. */
     STATS,
+    /** {@code --rate}: CPS, InPPS, OutPPS, InBPS, OutBPS, as IPVS's estimator has them. */
+    RATE,
     /** {@code --thresholds}: Uthreshold, Lthreshold, ActiveConn, InActConn. */
     THRESHOLDS,
     /** {@code --persistent-conn}: Weight, PersistConn, ActiveConn, InActConn. */

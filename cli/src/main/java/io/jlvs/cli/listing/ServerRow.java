@@ -10,6 +10,7 @@ import io.jlvs.scheduler.Ipv4;
  * @param upperThreshold  0 = none.
  * @param lowerThreshold  0 = none.
  * @param stats           the server's totals: connections scheduled, frames and bytes forwarded to it.
+ * @param rates           the same per second, as IPVS's estimator has them.
  */
 public record ServerRow(
     int address,
@@ -21,8 +22,26 @@ public record ServerRow(
     int persistentConns,
     int upperThreshold,
     int lowerThreshold,
-    Stats stats)
+    Stats stats,
+    Rates rates)
 {
+    /** A row without rates (a snapshot taken without an estimator). */
+    public ServerRow(
+        final int address,
+        final int port,
+        final String forward,
+        final int weight,
+        final int activeConns,
+        final int inactiveConns,
+        final int persistentConns,
+        final int upperThreshold,
+        final int lowerThreshold,
+        final Stats stats)
+    {
+        this(address, port, forward, weight, activeConns, inactiveConns, persistentConns, upperThreshold,
+            lowerThreshold, stats, Rates.ZERO);
+    }
+
     /** {@code 198.18.0.11:80}, as ipvsadm -n prints a real server. */
     public String endpoint()
     {

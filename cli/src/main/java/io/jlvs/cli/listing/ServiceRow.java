@@ -14,6 +14,7 @@ import java.util.List;
  * @param persistenceNetmask        host byte order; 0xFFFFFFFF = per client address.
  * @param onePacket                 ipvsadm's {@code ops} flag.
  * @param stats                     the service's totals.
+ * @param rates                     the service's rates: its servers' together.
  */
 public record ServiceRow(
     int protocol,
@@ -26,10 +27,29 @@ public record ServiceRow(
     int persistenceNetmask,
     boolean onePacket,
     Stats stats,
-    List<ServerRow> servers)
+    List<ServerRow> servers,
+    Rates rates)
 {
     public ServiceRow
     {
         servers = List.copyOf(servers);
+    }
+
+    /** A row without rates (a snapshot taken without an estimator). */
+    public ServiceRow(
+        final int protocol,
+        final int fwmark,
+        final int address,
+        final int port,
+        final String scheduler,
+        final int schedulerFlags,
+        final int persistenceTimeoutSeconds,
+        final int persistenceNetmask,
+        final boolean onePacket,
+        final Stats stats,
+        final List<ServerRow> servers)
+    {
+        this(protocol, fwmark, address, port, scheduler, schedulerFlags, persistenceTimeoutSeconds, persistenceNetmask,
+            onePacket, stats, servers, Rates.ZERO);
     }
 }

@@ -108,6 +108,29 @@ class IpvsadmFormatTest
     }
 
     @Test
+    void printsRatesAsIpvsadmDoesServerPacketRatesWholeInEightColumnsAndByteRatesAsLargeNumbers()
+    {
+        final Rates serverRates = new Rates(50, 500, 0, 123_456_789L, 0);
+        final Rates serviceRates = new Rates(100, 1000, 0, 64000, 0);
+        final Listing listing = listing(List.of(new ServiceRow(TCP, 0, Ipv4.parse("198.18.0.100"), 80, "rr", 0, 0,
+            -1, false, Stats.ZERO, List.of(new ServerRow(Ipv4.parse("198.18.0.11"), 80, "Route", 1, 0, 0, 0, 0, 0,
+            Stats.ZERO, serverRates)), serviceRates)));
+
+        // ipvsadm.c: print_title's "%-33s %8s %8s %8s %8s %8s", the service's print_largenum x 5, the server's
+        // "  -> %-28s %8u %8u %8u" then print_largenum for InBPS and OutBPS.
+        assertLines(List.of(
+            "IP Virtual Server version 1.2.1 (size=4096)",
+            "Prot LocalAddress:Port" + sp(17) + "CPS" + sp(4) + "InPPS" + sp(3) + "OutPPS" + sp(4) + "InBPS" +
+                sp(3) + "OutBPS",
+            "  -> RemoteAddress:Port",
+            "TCP  198.18.0.100:80" + sp(13) + sp(6) + "100" + sp(5) + "1000" + sp(8) + "0" + sp(4) + "64000" +
+                sp(8) + "0",
+            "  -> 198.18.0.11:80" + sp(14) + sp(7) + "50" + sp(6) + "500" + sp(8) + "0" + sp(2) + "123456K" +
+                sp(8) + "0"),
+            IpvsadmFormat.services(listing, ListView.RATE, false));
+    }
+
+    @Test
     void exactStatsWidenPastEightDigitsByOneSpace()
     {
         final StringBuilder out = new StringBuilder();
