@@ -14,7 +14,8 @@ import java.util.Locale;
  * Prints a {@link Listing} in exactly the layouts of {@code ipvsadm -L -n} (and {@code --stats}, {@code --rate},
  * {@code --thresholds}, {@code --persistent-conn}, {@code -c}, {@code --timeout}), column widths, padding and
  * trailing spaces included, so that scripts written against ipvsadm's output keep working. Plus jlvs's own
- * {@code --counters} and {@code --neighbours} views. Addresses are always numeric: jlvs never resolves names ({@code -n} is implied).
+ * {@code --counters} and {@code --neighbours} views. Addresses are always numeric: jlvs never resolves names
+ * ({@code -n} is implied).
  * <p>
  * The widths are those of ipvsadm.c's {@code print_title}, {@code print_service_entry}, {@code print_largenum},
  * {@code list_conn}/{@code print_conn} and {@code list_timeout}.
@@ -228,7 +229,8 @@ public final class IpvsadmFormat
         {
             case STATS:
                 return format("%-33s %8s %8s %8s %8s %8s", "Prot LocalAddress:Port",
-                    "Conns", "InPkts", "OutPkts", "InBytes", "OutBytes") + NEWLINE + "  -> RemoteAddress:Port" + NEWLINE;
+                    "Conns", "InPkts", "OutPkts", "InBytes", "OutBytes") + NEWLINE +
+                    "  -> RemoteAddress:Port" + NEWLINE;
             case RATE:
                 return format("%-33s %8s %8s %8s %8s %8s", "Prot LocalAddress:Port",
                     "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS") + NEWLINE + "  -> RemoteAddress:Port" + NEWLINE;

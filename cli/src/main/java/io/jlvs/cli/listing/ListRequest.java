@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a {@code jlvs list} asks for, as carried on the control socket: {@code list [stats|rate|thresholds|persistent-conn]
- * [exact] [connections] [timeout] [counters] [neighbours]}.
+ * What a {@code jlvs list} asks for, as carried on the control socket:
+ * {@code list [stats|rate|thresholds|persistent-conn] [exact] [connections] [timeout] [counters] [neighbours]}.
  *
  * @param view        which service table.
  * @param exact       {@code --exact}: numbers unscaled in the stats view.
