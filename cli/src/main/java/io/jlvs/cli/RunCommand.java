@@ -322,35 +322,7 @@ final class RunCommand implements Callable<Integer>
      */
     private void publish(final List<VirtualServiceSpec> effective)
     {
-        director.apply(withExcludedSourceMacs(effective, runtime != null ? runtime.currentSpecs() : List.of()));
-    }
-
-    /**
-     * The monitor rebuilds each spec from its parts and leaves out {@code jlvs_exclude_source_mac}; put each
-     * service's excluded MACs back from the configured spec with the same protocol, fwmark and addresses.
-     */
-    static List<VirtualServiceSpec> withExcludedSourceMacs(
-        final List<VirtualServiceSpec> effective, final List<VirtualServiceSpec> configured)
-    {
-        final List<VirtualServiceSpec> result = new ArrayList<>(effective.size());
-        for (final VirtualServiceSpec spec : effective)
-        {
-            VirtualServiceSpec withMacs = spec;
-            for (final VirtualServiceSpec wanted : configured)
-            {
-                if (wanted.protocol() == spec.protocol() && wanted.fwmark() == spec.fwmark() &&
-                    wanted.addresses().equals(spec.addresses()) &&
-                    !Objects.equals(wanted.excludedSourceMacs(), spec.excludedSourceMacs()))
-                {
-                    withMacs = new VirtualServiceSpec(spec.protocol(), spec.addresses(), spec.fwmark(),
-                        spec.scheduler(), spec.schedulerFlags(), spec.persistenceTimeoutSeconds(),
-                        spec.persistenceNetmask(), spec.realServers(), wanted.excludedSourceMacs());
-                    break;
-                }
-            }
-            result.add(withMacs);
-        }
-        return result;
+        director.apply(effective);
     }
 
     private String reloadOnRequest()

@@ -111,29 +111,6 @@ class RunCommandTest
         assertFalse(Files.exists(control), "no control socket for a director that never started");
     }
 
-    @Test
-    void theExcludedSourceMacsOfAServiceArePutBackIntoWhatTheHealthMonitorPublishes()
-    {
-        final List<VirtualAddress> addresses = List.of(new VirtualAddress(Ipv4.parse("198.18.0.100"), 80),
-            new VirtualAddress(Ipv4.parse("198.18.0.100"), 443));
-        final List<RealServerSpec> all = List.of(RealServerSpec.route(Ipv4.parse("198.18.0.101"), 0, 1),
-            RealServerSpec.route(Ipv4.parse("198.18.0.102"), 0, 1));
-        final VirtualServiceSpec configured = new VirtualServiceSpec(VirtualServiceSpec.TCP, addresses, 1, "wrr",
-            SchedulerFlags.NONE, 600, VirtualServiceSpec.HOST_NETMASK, all, List.of(0x02_00_00_00_00_aaL));
-        // What the monitor publishes when .102 fails: rebuilt without the MACs.
-        final VirtualServiceSpec effective = new VirtualServiceSpec(VirtualServiceSpec.TCP, addresses, 1, "wrr",
-            SchedulerFlags.NONE, 600, VirtualServiceSpec.HOST_NETMASK, all.subList(0, 1));
-        final VirtualServiceSpec other = VirtualServiceSpec.of(VirtualServiceSpec.UDP, Ipv4.parse("198.18.0.100"),
-            53, "rr", all);
-
-        final List<VirtualServiceSpec> applied =
-            RunCommand.withExcludedSourceMacs(List.of(effective, other), List.of(configured, other));
-
-        assertEquals(List.of(0x02_00_00_00_00_aaL), applied.get(0).excludedSourceMacs());
-        assertEquals(all.subList(0, 1), applied.get(0).realServers());
-        assertEquals(other, applied.get(1));
-    }
-
     private static String goodConfig()
     {
         return "virtual_server 198.18.0.100 80 {\n" +

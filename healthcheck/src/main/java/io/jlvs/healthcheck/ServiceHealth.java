@@ -142,7 +142,8 @@ final class ServiceHealth
             effective.add(sorrySpec(sorry, 0));
         }
         return new VirtualServiceSpec(spec.protocol(), spec.addresses(), spec.fwmark(), spec.scheduler(),
-            spec.schedulerFlags(), spec.persistenceTimeoutSeconds(), spec.persistenceNetmask(), effective);
+            spec.schedulerFlags(), spec.persistenceTimeoutSeconds(), spec.persistenceNetmask(), effective,
+            spec.excludedSourceMacs());
     }
 
     HealthStatus.Service status()

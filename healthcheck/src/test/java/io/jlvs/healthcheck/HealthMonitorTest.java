@@ -77,6 +77,19 @@ class HealthMonitorTest
     }
 
     @Test
+    void whatIsPublishedKeepsTheServicesExcludedSourceMacs()
+    {
+        try (MonitorHarness h = new MonitorHarness(twoServers("  inhibit_on_failure\n  jlvs_exclude_source_mac 02:00:00:00:00:aa\n", "")))
+        {
+            h.monitor.start();
+            h.checkers.fail(RS3);
+            h.clock.advanceMs(BOOTSTRAP_MS + 2_000);
+            assertEquals(List.of(0x02_00_00_00_00_aaL), h.lastPublication().specs().get(0).excludedSourceMacs(),
+                "the ping-pong protection survives a health change");
+        }
+    }
+
+    @Test
     void serverIsDownWhenAnyOfItsCheckersSaysDown()
     {
         final String conf = "virtual_server 10.0.0.1 80 {\n  delay_loop 5\n  lb_kind DR\n" +

@@ -59,7 +59,7 @@ final class TestServices
         return new VirtualServiceSpec(service.protocol().ipProtocol(), addresses,
             service.fwmark() != null ? service.fwmark() : 0, service.scheduler(),
             SchedulerFlags.parse(service.schedulerFlags()), service.persistenceTimeoutSeconds(),
-            service.persistenceNetmask(), servers);
+            service.persistenceNetmask(), servers, service.excludedSourceMacs());
     }
 
     /** {@code ["10.0.0.2:80@1", "10.0.0.3:80@0"]}: a service's real servers as the director gets them. */
