@@ -11,6 +11,7 @@ import com.lmax.disruptor.dsl.ProducerType;
 import io.jlvs.arp.ArpResponder;
 import io.jlvs.arp.NeighbourTable;
 import io.jlvs.dataplane.counter.Counters;
+import io.jlvs.dataplane.counter.LatencyRecorder;
 import io.jlvs.dataplane.forward.ForwardingHandler;
 import io.jlvs.dataplane.pipeline.CaptureAgent;
 import io.jlvs.dataplane.pipeline.FrameEvent;
@@ -62,6 +63,7 @@ public final class Director implements AutoCloseable
     private final PacketTransport transport;
     private final DirectorOptions options;
     private final Counters counters = new Counters();
+    private final LatencyRecorder latency = new LatencyRecorder();
     private final ServiceTableBuilder builder = new ServiceTableBuilder();
     private final NeighbourTable neighbours;
     private final ArpResponder arp;
@@ -86,7 +88,7 @@ public final class Director implements AutoCloseable
         this.arp = new ArpResponder(transport.macAddress(), neighbours);
         this.handler = new ForwardingHandler(transport, counters, () -> table, options.connectionCapacity(),
             options.timeouts(), options.expireQuiescentTemplate(), options.learnPeerDirectors(), options.answerArp(),
-            neighbours, arp, controlTasks);
+            neighbours, arp, controlTasks, latency);
     }
 
     /**
@@ -307,6 +309,15 @@ public final class Director implements AutoCloseable
     public NeighbourTable neighbours()
     {
         return neighbours;
+    }
+
+    /**
+     * How long frames waited between capture and their TX flush (the capture thread's clock when it took the frame
+     * from the kernel ring, to the flush that sent it); any thread may read interval histograms from it.
+     */
+    public LatencyRecorder latency()
+    {
+        return latency;
     }
 
     public Counters counters()

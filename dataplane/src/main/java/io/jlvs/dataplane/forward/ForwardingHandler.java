@@ -20,6 +20,7 @@ import io.jlvs.dataplane.codec.TcpHeader;
 import io.jlvs.dataplane.codec.UdpHeader;
 import io.jlvs.dataplane.counter.Counter;
 import io.jlvs.dataplane.counter.Counters;
+import io.jlvs.dataplane.counter.LatencyRecorder;
 import io.jlvs.dataplane.fragment.FragmentTable;
 import io.jlvs.dataplane.pipeline.FrameEvent;
 import io.jlvs.dataplane.service.ForwardingMethod;
@@ -74,6 +75,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private static final long ADDRESS_MASK = 0xFFFF_FFFFL;
 
     private final Counters counters;
+    private final LatencyRecorder latency;
     private final Supplier<ServiceTable> published;
     private final ConnectionTable connections;
     private final NeighbourTable neighbours;
@@ -99,6 +101,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private int peerDirectorCount;
     private int icmpId = ThreadLocalRandom.current().nextInt();
     private long heldExpiredSeen;
+    private long batchStartNs;
     private long nowNs;
 
     public ForwardingHandler(
@@ -112,8 +115,10 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         final boolean answerArp,
         final NeighbourTable neighbours,
         final ArpResponder arp,
-        final ManyToOneConcurrentArrayQueue<Runnable> controlTasks)
+        final ManyToOneConcurrentArrayQueue<Runnable> controlTasks,
+        final LatencyRecorder latency)
     {
+        this.latency = latency;
         this.counters = counters;
         this.published = published;
         // The table reports counter changes back to this handler, which owns the real servers' counters.
@@ -147,6 +152,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         if (tableCheckDue)
         {
             tableCheckDue = false;
+            batchStartNs = nowNs;
             final ServiceTable latest = published.get();
             if (latest != table)
             {
@@ -163,7 +169,12 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         }
         if (endOfBatch)
         {
-            tx.flush();
+            final int sent = tx.flush();
+            if (sent > 0)
+            {
+                // One clock read per batch: every frame of it waited at most this long since it was captured.
+                latency.record(System.nanoTime() - batchStartNs, sent);
+            }
         }
     }
 

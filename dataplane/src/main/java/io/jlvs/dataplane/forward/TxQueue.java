@@ -37,6 +37,7 @@ final class TxQueue
     private int queued;
     private PacketTransport local;
     private int localQueued;
+    private int flushedEarly;
 
     /**
      * @param segmentSlots how many cut segments/fragments one batch can hold before it must flush.
@@ -101,7 +102,7 @@ final class TxQueue
     {
         if (local != localTransport)
         {
-            flushLocal();
+            flushedEarly += flushLocal();
             local = localTransport;
         }
         final boolean localVnet = localTransport.vnetHeader();
@@ -113,7 +114,7 @@ final class TxQueue
         final int length = frameLength + (localVnet ? VnetHeader.LENGTH : 0);
         if (!localTransport.queue(address, length))
         {
-            flushLocal();
+            flushedEarly += flushLocal();
             if (!localTransport.queue(address, length))
             {
                 counters.increment(Counter.DROP_TX_FULL);
@@ -147,7 +148,7 @@ final class TxQueue
             queued++;
             return true;
         }
-        flushTransport();
+        flushedEarly += flushTransport();
         if (transport.queue(address, length))
         {
             queued++;
@@ -208,32 +209,41 @@ final class TxQueue
         return segmentSlotLength - SEGMENT_HEADROOM;
     }
 
-    private void flushTransport()
+    private int flushTransport()
     {
-        if (queued > 0)
+        final int frames = queued;
+        if (frames > 0)
         {
             queued = 0;
             transport.flush();
             counters.increment(Counter.TX_FLUSHES);
         }
+        return frames;
     }
 
-    private void flushLocal()
+    private int flushLocal()
     {
-        if (localQueued > 0 && local != null)
+        final int frames = localQueued;
+        if (frames > 0 && local != null)
         {
             localQueued = 0;
             local.flush();
         }
+        return frames;
     }
 
-    /** Sends everything queued; afterwards every scratch and segment slot may be reused. */
-    void flush()
+    /**
+     * Sends everything queued; afterwards every scratch and segment slot may be reused.
+     *
+     * @return how many frames this flush sent (since the last one, including any flushed early for room).
+     */
+    int flush()
     {
-        flushTransport();
-        flushLocal();
+        final int frames = flushTransport() + flushLocal() + flushedEarly;
+        flushedEarly = 0;
         scratchUsed = 0;
         segmentsUsed = 0;
         afterFlush.run();
+        return frames;
     }
 }
