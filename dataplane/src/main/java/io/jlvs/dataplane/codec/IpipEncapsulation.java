@@ -238,7 +238,13 @@ public final class IpipEncapsulation
      * Decrements the TTL of the IPv4 header at {@code ipOffset} and patches its checksum incrementally
      * (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m')); returns the new TTL. The caller checked {@code ttl >= 2}.
      */
-    static int decrementTtl(final MutableDirectBuffer buffer, final int ipOffset, final int ttl)
+    /**
+     * Decrements the TTL of the IPv4 header at {@code ipOffset} from {@code ttl} and patches its checksum
+     * incrementally (RFC 1624), as every IPVS forwarding method does on the way out ({@code decrement_ttl}).
+     *
+     * @return the new TTL.
+     */
+    public static int decrementTtl(final MutableDirectBuffer buffer, final int ipOffset, final int ttl)
     {
         final int protocol = buffer.getByte(ipOffset + Ipv4Header.PROTOCOL_OFFSET) & BYTE_MASK;
         final int oldWord = (ttl << TTL_SHIFT) | protocol;

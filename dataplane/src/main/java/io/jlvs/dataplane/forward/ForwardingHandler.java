@@ -35,7 +35,6 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -86,6 +85,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private final FragmentTable fragments;
     private final TxQueue tx;
     private final Tunnel tunnel;
+    private final IcmpAnswers icmpAnswers;
     private final Long2LongHashMap clientMacs = new Long2LongHashMap(CLIENT_MAC_CAPACITY * 2, 0.65f, NO_CLIENT_MAC);
     private final long directorMac;
     private final int directorAddress;
@@ -99,7 +99,6 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private boolean announcePending;
     private boolean tableCheckDue;
     private int peerDirectorCount;
-    private int icmpId = ThreadLocalRandom.current().nextInt();
     private long heldExpiredSeen;
     private long batchStartNs;
     private long nowNs;
@@ -135,7 +134,8 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         this.fragments = new FragmentTable(FRAGMENT_CAPACITY, FRAGMENT_TIMEOUT_NS, FRAGMENT_HOLD_FRAMES,
             EthernetHeader.LENGTH + mtu, FRAGMENT_HOLD_TIMEOUT_NS);
         this.tx = new TxQueue(transport, counters, SCRATCH_SLOTS, SEGMENT_SLOTS, fragments::recycleReleased);
-        this.tunnel = new Tunnel(tx, counters, directorMac, directorAddress, mtu);
+        this.icmpAnswers = new IcmpAnswers(tx, counters, directorMac);
+        this.tunnel = new Tunnel(tx, counters, icmpAnswers, directorMac, directorAddress, mtu);
     }
 
     @Override
@@ -454,6 +454,17 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
                     }
                     counters.increment(Counter.SUPER_FRAMES_FORWARDED);
                 }
+                final int ip = frameOffset + EthernetHeader.LENGTH;
+                final int ttl = buffer.getByte(ip + Ipv4Header.TTL_OFFSET) & 0xFF;
+                if (ttl <= 1)
+                {
+                    // IPVS decrements the TTL on every forwarding method; a packet that dies here is answered.
+                    icmpAnswers.answer(buffer, frameOffset, sourceMac, IcmpHeader.TYPE_TIME_EXCEEDED,
+                        IcmpHeader.CODE_TTL_EXCEEDED, 0, Counter.ICMP_TIME_EXCEEDED_SENT);
+                    counters.increment(Counter.DROP_TTL_EXPIRED);
+                    return false;
+                }
+                IpipEncapsulation.decrementTtl(buffer, ip, ttl);
                 DirectRouting.rewrite(buffer, frameOffset, mac, directorMac);
                 sent = tx.queueFrame(buffer, frameOffset, frameLength, hasVnet);
             }
@@ -506,7 +517,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             else if (result == IcmpErrorParser.OTHER_TYPE && icmp.icmpType() == IcmpHeader.TYPE_ECHO_REQUEST)
             {
                 final int length = IcmpMessages.echoReplyInPlace(buffer, frameOffset, frameLength, directorMac,
-                    nextIcmpId());
+                    icmpAnswers.nextId());
                 if (length > 0 && tx.queueFrame(buffer, frameOffset, length, event.hasVnetHeader()))
                 {
                     counters.increment(Counter.ICMP_ECHO_REPLIES);
@@ -558,13 +569,13 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
                 return;
             }
             length = IcmpMessages.writeFragmentationNeeded(tx.scratch(), offset, tx.scratchCapacity(), clientMac,
-                directorMac, IpipEncapsulation.innerMtu(icmp.nextHopMtu()), nextIcmpId(), buffer,
+                directorMac, IpipEncapsulation.innerMtu(icmp.nextHopMtu()), icmpAnswers.nextId(), buffer,
                 icmp.embeddedOffset(), icmp.embeddedLength());
         }
         else
         {
             length = IcmpMessages.writeAnswer(tx.scratch(), offset, tx.scratchCapacity(), clientMac, directorMac,
-                icmp.icmpType(), icmp.icmpCode(), icmp.restOfHeader(), nextIcmpId(), buffer, icmp.embeddedOffset(),
+                icmp.icmpType(), icmp.icmpCode(), icmp.restOfHeader(), icmpAnswers.nextId(), buffer, icmp.embeddedOffset(),
                 icmp.embeddedLength());
         }
         if (length > 0 && tx.queueScratch(offset, length))
@@ -634,11 +645,6 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             clientMacs.clear();
         }
         clientMacs.put(clientAddr & ADDRESS_MASK, sourceMac);
-    }
-
-    private int nextIcmpId()
-    {
-        return icmpId++ & U16_MASK;
     }
 
     /**

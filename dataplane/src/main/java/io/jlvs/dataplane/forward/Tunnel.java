@@ -4,7 +4,6 @@ import io.jlvs.dataplane.codec.Checksums;
 import io.jlvs.dataplane.codec.EthernetHeader;
 import io.jlvs.dataplane.codec.GsoSegmenter;
 import io.jlvs.dataplane.codec.IcmpHeader;
-import io.jlvs.dataplane.codec.IcmpMessages;
 import io.jlvs.dataplane.codec.IpipEncapsulation;
 import io.jlvs.dataplane.codec.Ipv4Fragmenter;
 import io.jlvs.dataplane.codec.Ipv4Header;
@@ -33,11 +32,14 @@ final class Tunnel
     private final long directorMac;
     private final int directorAddress;
     private final int mtu;
-    private int icmpId = ThreadLocalRandom.current().nextInt();
+    private final IcmpAnswers icmp;
 
-    Tunnel(final TxQueue tx, final Counters counters, final long directorMac, final int directorAddress, final int mtu)
+    Tunnel(
+        final TxQueue tx, final Counters counters, final IcmpAnswers icmp, final long directorMac,
+        final int directorAddress, final int mtu)
     {
         this.tx = tx;
+        this.icmp = icmp;
         this.counters = counters;
         this.directorMac = directorMac;
         this.directorAddress = directorAddress;
@@ -70,12 +72,12 @@ final class Tunnel
             case IpipEncapsulation.NEEDS_FRAGMENTATION:
                 return fragmentAndSend(buffer, frameOffset, frameLength, hasVnet, realServer, nextHopMac);
             case IpipEncapsulation.FRAGMENTATION_NEEDED:
-                answer(buffer, frameOffset, sourceMac, IcmpHeader.TYPE_DEST_UNREACHABLE,
+                icmp.answer(buffer, frameOffset, sourceMac, IcmpHeader.TYPE_DEST_UNREACHABLE,
                     IcmpHeader.CODE_FRAGMENTATION_NEEDED, encapsulation.tunnelMtu(), Counter.ICMP_FRAG_NEEDED_SENT);
                 counters.increment(Counter.DROP_TUNNEL_MTU);
                 return false;
             case IpipEncapsulation.TTL_EXPIRED:
-                answer(buffer, frameOffset, sourceMac, IcmpHeader.TYPE_TIME_EXCEEDED, 0, 0,
+                icmp.answer(buffer, frameOffset, sourceMac, IcmpHeader.TYPE_TIME_EXCEEDED, 0, 0,
                     Counter.ICMP_TIME_EXCEEDED_SENT);
                 counters.increment(Counter.DROP_TTL_EXPIRED);
                 return false;
@@ -173,21 +175,5 @@ final class Tunnel
         }
         counters.increment(Counter.TUN_ENCAPSULATED);
         return tx.queueFrame(pool, encapsulation.frameOffset(), encapsulation.frameLength(), false);
-    }
-
-    /** An ICMP answer about the frame, from the VIP back to where the frame came from. */
-    private void answer(
-        final UnsafeBuffer buffer, final int frameOffset, final long sourceMac, final int type, final int code,
-        final int rest, final Counter sent)
-    {
-        final int ip = frameOffset + EthernetHeader.LENGTH;
-        final int ipLength = buffer.getShort(ip + Ipv4Header.TOTAL_LENGTH_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        final int offset = tx.claimScratch();
-        final int length = IcmpMessages.writeAnswer(tx.scratch(), offset, tx.scratchCapacity(), sourceMac, directorMac,
-            type, code, rest, icmpId++ & 0xFFFF, buffer, ip, ipLength);
-        if (length > 0 && tx.queueScratch(offset, length))
-        {
-            counters.increment(sent);
-        }
     }
 }

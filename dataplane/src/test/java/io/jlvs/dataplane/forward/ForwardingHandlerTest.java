@@ -75,14 +75,15 @@ class ForwardingHandlerTest
     }
 
     @Test
-    void forwardsSynRewritingOnlyTheMacAddresses()
+    void forwardsSynRewritingTheMacAddressesAndTheTtl()
     {
         final ForwardingDriver driver = director("rr", 1);
         final byte[] syn = Hex.parse(
             "02 00 00 00 00 02 02 00 00 00 00 10 08 00 45 00 00 28 00 01 40 00 40 06 ae 3c c6 12 00 0a c6 12" +
             "00 64 9c 40 00 50 00 00 00 01 00 00 00 00 50 02 ff ff 86 be 00 00");
+        // Only the MACs change, and the TTL (64 -> 63, checksum patched), as IPVS's decrement_ttl does.
         final byte[] expected = Hex.parse(
-            "02 00 00 00 00 11 02 00 00 00 00 02 08 00 45 00 00 28 00 01 40 00 40 06 ae 3c c6 12 00 0a c6 12" +
+            "02 00 00 00 00 11 02 00 00 00 00 02 08 00 45 00 00 28 00 01 40 00 3f 06 af 3c c6 12 00 0a c6 12" +
             "00 64 9c 40 00 50 00 00 00 01 00 00 00 00 50 02 ff ff 86 be 00 00");
 
         driver.frame(syn, 0);
@@ -428,6 +429,17 @@ class ForwardingHandlerTest
         driver.frame(FrameBuilder.tcp().srcMac(RS_MAC[0]).dst(VIP, 80).flags(SYN).build(), 0);
         assertTrue(driver.sent().isEmpty());
         assertEquals(1, driver.director.counters().get(Counter.DROP_LOOP));
+    }
+
+    @Test
+    void aPacketWhoseTtlRunsOutIsAnsweredWithTimeExceeded()
+    {
+        final ForwardingDriver driver = director("rr", 1);
+        driver.frame(FrameBuilder.tcp().srcMac(CLIENT_MAC).dst(VIP, 80).flags(SYN).ttl(1).build(), 0);
+        final byte[] icmp = driver.takeOnlySent();
+        assertEquals(CLIENT_MAC, ByteBuffer.wrap(icmp).getLong(0) >>> 16);
+        assertEquals(11, icmp[34] & 0xFF, "time exceeded");
+        assertEquals(1, driver.director.counters().get(Counter.DROP_TTL_EXPIRED));
     }
 
     @Test
