@@ -7,8 +7,9 @@ import java.lang.invoke.VarHandle;
  * A real server (IPVS "destination") of one virtual service: its address, its weight and the connection counts
  * that the least-connection schedulers read.
  * <p>
- * Threading: the counters, the overload flag and the neighbour flag have exactly one writer, the forwarding thread
- * that owns the connection table; any thread may read them (the listing does). The weight, the thresholds and the
+ * Threading: each forwarding worker writes its own counter cells (one writer per cell, each worker on its own cache
+ * lines) and the counts read here are their sums, so workers never contend; the overload and neighbour flags are
+ * flipped with atomic bit operations by whichever worker sees the change. Any thread may read (the listing does). The weight, the thresholds and the
  * enabled flag are written by the control plane and read by the forwarding thread. Writes use release semantics and
  * reads opaque/acquire ones, so readers never see torn values and the writer never pays for a full fence.
  * <p>
@@ -31,6 +32,15 @@ public final class RealServer
     private static final int DEFAULT_LOWER_NUMERATOR = 3;
     private static final int DEFAULT_LOWER_DENOMINATOR = 4;
 
+    private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
+    /** Each forwarding worker's counters sit on their own two cache lines, so workers never share one. */
+    private static final int CELL_STRIDE = 16;
+    private static final int ACTIVE = 0;
+    private static final int INACTIVE = 1;
+    private static final int PERSISTENT = 2;
+    private static final int CONNECTIONS = 3;
+    private static final int IN_PACKETS = 4;
+    private static final int IN_BYTES = 5;
     private static final VarHandle WEIGHT;
     private static final VarHandle LAST_WEIGHT;
     private static final VarHandle FLAGS;
@@ -39,12 +49,6 @@ public final class RealServer
     private static final VarHandle LOWER_THRESHOLD;
     private static final VarHandle THRESHOLD_EPOCH;
     private static final VarHandle OVERLOAD_EPOCH;
-    private static final VarHandle ACTIVE;
-    private static final VarHandle INACTIVE;
-    private static final VarHandle PERSISTENT;
-    private static final VarHandle CONNECTIONS;
-    private static final VarHandle IN_PACKETS;
-    private static final VarHandle IN_BYTES;
 
     static
     {
@@ -59,12 +63,6 @@ public final class RealServer
             LOWER_THRESHOLD = lookup.findVarHandle(RealServer.class, "lowerThreshold", int.class);
             THRESHOLD_EPOCH = lookup.findVarHandle(RealServer.class, "thresholdEpoch", int.class);
             OVERLOAD_EPOCH = lookup.findVarHandle(RealServer.class, "overloadEpoch", int.class);
-            ACTIVE = lookup.findVarHandle(RealServer.class, "activeConns", int.class);
-            INACTIVE = lookup.findVarHandle(RealServer.class, "inactiveConns", int.class);
-            PERSISTENT = lookup.findVarHandle(RealServer.class, "persistentConns", int.class);
-            CONNECTIONS = lookup.findVarHandle(RealServer.class, "connections", long.class);
-            IN_PACKETS = lookup.findVarHandle(RealServer.class, "inPackets", long.class);
-            IN_BYTES = lookup.findVarHandle(RealServer.class, "inBytes", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -88,12 +86,9 @@ public final class RealServer
     private int thresholdEpoch;
     /** Forwarding thread: the {@link #thresholdEpoch} under which the overload flag was set. */
     private int overloadEpoch;
-    private int activeConns;
-    private int inactiveConns;
-    private int persistentConns;
-    private long connections;
-    private long inPackets;
-    private long inBytes;
+    private final int workers;
+    /** Per forwarding worker, at {@code worker * CELL_STRIDE}: one writer each; readers sum them. */
+    private final long[] cells;
 
     /**
      * @param id      stable identity of this server within the director, used by the connection table to refer to
@@ -103,6 +98,15 @@ public final class RealServer
      * @param weight  IPVS weight, &gt;= 0; 0 quiesces the server.
      */
     public RealServer(final int id, final int address, final int port, final int weight)
+    {
+        this(id, address, port, weight, 1);
+    }
+
+    /**
+     * As {@link #RealServer(int, int, int, int)}, for a director with {@code workers} forwarding threads: each keeps
+     * its own counts, and the counts read here are their sums.
+     */
+    public RealServer(final int id, final int address, final int port, final int weight, final int workers)
     {
         if (weight < 0)
         {
@@ -118,6 +122,34 @@ public final class RealServer
         this.weight = weight;
         this.lastWeight = weight;
         this.flags = FLAG_AVAILABLE;
+        if (workers < 1)
+        {
+            throw new IllegalArgumentException("workers must be >= 1, workers=" + workers);
+        }
+        this.workers = workers;
+        this.cells = new long[workers * CELL_STRIDE];
+    }
+
+    /** How many forwarding workers keep counts for this server. */
+    public int workers()
+    {
+        return workers;
+    }
+
+    private long sum(final int cell)
+    {
+        long total = 0;
+        for (int w = 0; w < workers; w++)
+        {
+            total += (long)CELLS.getOpaque(cells, w * CELL_STRIDE + cell);
+        }
+        return total;
+    }
+
+    private void add(final int worker, final int cell, final long delta)
+    {
+        final int index = worker * CELL_STRIDE + cell;
+        CELLS.setRelease(cells, index, cells[index] + delta);
     }
 
     public int id()
@@ -197,11 +229,17 @@ public final class RealServer
         return ((int)FORWARDING_FLAGS.getOpaque(this) & FLAG_NEIGHBOUR_UNREACHABLE) == 0;
     }
 
-    /** Forwarding thread only. */
+    /** Forwarding threads (atomic, since every worker may report what its neighbour cache saw). */
     public void neighbourReachable(final boolean reachable)
     {
-        final int old = forwardingFlags;
-        FORWARDING_FLAGS.setRelease(this, reachable ? old & ~FLAG_NEIGHBOUR_UNREACHABLE : old | FLAG_NEIGHBOUR_UNREACHABLE);
+        if (reachable)
+        {
+            FORWARDING_FLAGS.getAndBitwiseAndRelease(this, ~FLAG_NEIGHBOUR_UNREACHABLE);
+        }
+        else
+        {
+            FORWARDING_FLAGS.getAndBitwiseOrRelease(this, FLAG_NEIGHBOUR_UNREACHABLE);
+        }
     }
 
     /** Over its upper connection threshold (IPVS {@code IP_VS_DEST_F_OVERLOAD}); maintained by the counters. */
@@ -288,17 +326,17 @@ public final class RealServer
 
     public int activeConns()
     {
-        return (int)ACTIVE.getOpaque(this);
+        return (int)sum(ACTIVE);
     }
 
     public int inactiveConns()
     {
-        return (int)INACTIVE.getOpaque(this);
+        return (int)sum(INACTIVE);
     }
 
     public int persistentConns()
     {
-        return (int)PERSISTENT.getOpaque(this);
+        return (int)sum(PERSISTENT);
     }
 
     /** Active plus inactive connections, what the thresholds count (IPVS {@code ip_vs_dest_totalconns}). */
@@ -310,21 +348,39 @@ public final class RealServer
     /** Forwarding thread only: a connection bound (delta &gt; 0) or unbound (delta &lt; 0) as active. */
     public void addActiveConns(final int delta)
     {
-        ACTIVE.setRelease(this, activeConns + delta);
+        addActiveConns(0, delta);
+    }
+
+    /** Forwarding worker {@code worker} only: as {@link #addActiveConns(int)}. */
+    public void addActiveConns(final int worker, final int delta)
+    {
+        add(worker, ACTIVE, delta);
         applyThresholds(delta);
     }
 
     /** Forwarding thread only: a connection bound (delta &gt; 0) or unbound (delta &lt; 0) as inactive. */
     public void addInactiveConns(final int delta)
     {
-        INACTIVE.setRelease(this, inactiveConns + delta);
+        addInactiveConns(0, delta);
+    }
+
+    /** Forwarding worker {@code worker} only: as {@link #addInactiveConns(int)}. */
+    public void addInactiveConns(final int worker, final int delta)
+    {
+        add(worker, INACTIVE, delta);
         applyThresholds(delta);
     }
 
     /** Forwarding thread only: a persistence template bound (delta &gt; 0) or expired (delta &lt; 0). */
     public void addPersistentConns(final int delta)
     {
-        PERSISTENT.setRelease(this, persistentConns + delta);
+        addPersistentConns(0, delta);
+    }
+
+    /** Forwarding worker {@code worker} only: as {@link #addPersistentConns(int)}. */
+    public void addPersistentConns(final int worker, final int delta)
+    {
+        add(worker, PERSISTENT, delta);
         applyThresholds(delta);
     }
 
@@ -334,54 +390,81 @@ public final class RealServer
      */
     public void activeToInactive()
     {
-        ACTIVE.setRelease(this, activeConns - 1);
-        INACTIVE.setRelease(this, inactiveConns + 1);
+        activeToInactive(0);
+    }
+
+    /** Forwarding worker {@code worker} only: as {@link #activeToInactive()}. */
+    public void activeToInactive(final int worker)
+    {
+        add(worker, ACTIVE, -1);
+        add(worker, INACTIVE, 1);
     }
 
     /** Forwarding thread only: a connection became ESTABLISHED again; the reverse of {@link #activeToInactive()}. */
     public void inactiveToActive()
     {
-        INACTIVE.setRelease(this, inactiveConns - 1);
-        ACTIVE.setRelease(this, activeConns + 1);
+        inactiveToActive(0);
+    }
+
+    /** Forwarding worker {@code worker} only: as {@link #inactiveToActive()}. */
+    public void inactiveToActive(final int worker)
+    {
+        add(worker, INACTIVE, -1);
+        add(worker, ACTIVE, 1);
     }
 
     /** IPVS's {@code Conns} statistic: connections ever scheduled to this server. */
     public long connections()
     {
-        return (long)CONNECTIONS.getOpaque(this);
+        return sum(CONNECTIONS);
     }
 
     /** IPVS's {@code InPkts}: packets forwarded to this server (client to server; in DR replies bypass us). */
     public long inPackets()
     {
-        return (long)IN_PACKETS.getOpaque(this);
+        return sum(IN_PACKETS);
     }
 
     /** IPVS's {@code InBytes}: bytes of the IP packets forwarded to this server (Ethernet headers not counted). */
     public long inBytes()
     {
-        return (long)IN_BYTES.getOpaque(this);
+        return sum(IN_BYTES);
     }
 
     /** Forwarding thread only: a new connection was scheduled to this server. */
     public void countConnection()
     {
-        CONNECTIONS.setRelease(this, connections + 1);
+        countConnection(0);
+    }
+
+    /** Forwarding worker {@code worker} only: as {@link #countConnection()}. */
+    public void countConnection(final int worker)
+    {
+        add(worker, CONNECTIONS, 1);
     }
 
     /** Forwarding thread only: one IP packet of {@code bytes} was forwarded to this server. */
     public void countForwarded(final int bytes)
     {
-        IN_PACKETS.setRelease(this, inPackets + 1);
-        IN_BYTES.setRelease(this, inBytes + bytes);
+        countForwarded(0, bytes);
+    }
+
+    /** Forwarding worker {@code worker} only: as {@link #countForwarded(int)}. */
+    public void countForwarded(final int worker, final int bytes)
+    {
+        add(worker, IN_PACKETS, 1);
+        add(worker, IN_BYTES, bytes);
     }
 
     /** Resets the counters and the overload flag, e.g. when a test reuses a server; forwarding thread only. */
     public void resetConns()
     {
-        ACTIVE.setRelease(this, 0);
-        INACTIVE.setRelease(this, 0);
-        PERSISTENT.setRelease(this, 0);
+        for (int w = 0; w < workers; w++)
+        {
+            CELLS.setRelease(cells, w * CELL_STRIDE + ACTIVE, 0L);
+            CELLS.setRelease(cells, w * CELL_STRIDE + INACTIVE, 0L);
+            CELLS.setRelease(cells, w * CELL_STRIDE + PERSISTENT, 0L);
+        }
         clearOverload();
     }
 
@@ -435,15 +518,17 @@ public final class RealServer
     private void setOverload()
     {
         OVERLOAD_EPOCH.setRelease(this, (int)THRESHOLD_EPOCH.getOpaque(this));
-        FORWARDING_FLAGS.setRelease(this, forwardingFlags | FLAG_OVERLOAD);
+        if (((int)FORWARDING_FLAGS.getOpaque(this) & FLAG_OVERLOAD) == 0)
+        {
+            FORWARDING_FLAGS.getAndBitwiseOrRelease(this, FLAG_OVERLOAD);
+        }
     }
 
     private void clearOverload()
     {
-        final int old = forwardingFlags;
-        if ((old & FLAG_OVERLOAD) != 0)
+        if (((int)FORWARDING_FLAGS.getOpaque(this) & FLAG_OVERLOAD) != 0)
         {
-            FORWARDING_FLAGS.setRelease(this, old & ~FLAG_OVERLOAD);
+            FORWARDING_FLAGS.getAndBitwiseAndRelease(this, ~FLAG_OVERLOAD);
         }
     }
 
