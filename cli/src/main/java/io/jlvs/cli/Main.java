@@ -9,15 +9,15 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /**
- * {@code bin/jlvs}: the entry point, a picocli command whose subcommands are {@code run}, {@code list}, {@code demo}
- * and ipvsadm's verbs ({@link IpvsadmVerbs}).
+ * {@code bin/jlvs}: the entry point, a picocli command whose subcommands are {@code run}, {@code list}, {@code demo},
+ * {@code doctor} and ipvsadm's verbs ({@link IpvsadmVerbs}).
  */
 @Command(
     name = "jlvs",
     mixinStandardHelpOptions = true,
     version = Main.VERSION,
     description = "A userspace IPVS director (DR) in pure Java.",
-    subcommands = {RunCommand.class, ListCommand.class, DemoCommand.class,
+    subcommands = {RunCommand.class, ListCommand.class, DemoCommand.class, DoctorCommand.class,
         IpvsadmVerbs.AddService.class, IpvsadmVerbs.EditService.class, IpvsadmVerbs.DeleteService.class,
         IpvsadmVerbs.AddServer.class, IpvsadmVerbs.EditServer.class, IpvsadmVerbs.DeleteServer.class,
         IpvsadmVerbs.Zero.class, IpvsadmVerbs.Save.class, IpvsadmVerbs.RestoreRules.class,
@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done, or stopped by SIGTERM/SIGINT",
-        "1:runtime failure",
+        "1:runtime failure (doctor: a check failed)",
         "2:usage or configuration error, nothing started"})
 public final class Main implements Callable<Integer>
 {
