@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MainTest
 {
     @ParameterizedTest
-    @ValueSource(strings = {"run", "list", "demo", "doctor"})
+    @ValueSource(strings = {"run", "list", "demo", "doctor", "tunnel-endpoint"})
     void everySubcommandPrintsItsHelpAndExitsZero(final String command)
     {
         final Cli cli = Cli.run(command, "--help");
@@ -26,7 +26,7 @@ class MainTest
         final Cli cli = Cli.run("--help");
 
         assertEquals(ExitCodes.OK, cli.exitCode(), cli.toString());
-        for (final String command : new String[] {"run", "list", "demo", "doctor"})
+        for (final String command : new String[] {"run", "list", "demo", "doctor", "tunnel-endpoint"})
         {
             assertTrue(cli.out().contains("\n  " + command + " "), command + " in\n" + cli.out());
         }
