@@ -139,6 +139,21 @@ public final class NeighbourTable
     }
 
     /**
+     * Any thread (the other forwarding workers of a director): as {@link #lookup(int)}, through the set the owning
+     * thread last adopted, with the ordering its writes were published with.
+     */
+    public long lookupShared(final int address)
+    {
+        final Entries e = listed;
+        final int slot = e.slots.get(address);
+        if (slot == MISSING_SLOT || !NeighbourState.isUsable((int)INT_ELEMENT.getAcquire(e.states, slot)))
+        {
+            return NO_MAC;
+        }
+        return (long)LONG_ELEMENT.getAcquire(e.macs, slot);
+    }
+
+    /**
      * Forwarding thread: {@code address} was seen sending from {@code mac} (the sender of an ARP frame); the entry
      * becomes REACHABLE for {@link NeighbourTimers#reachableNs()}. Ignored unless the address is wanted and the MAC
      * is a 48-bit unicast address.

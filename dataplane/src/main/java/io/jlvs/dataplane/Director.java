@@ -13,6 +13,7 @@ import io.jlvs.arp.NeighbourTable;
 import io.jlvs.dataplane.counter.Counters;
 import io.jlvs.dataplane.counter.LatencyRecorder;
 import io.jlvs.dataplane.forward.ForwardingHandler;
+import io.jlvs.dataplane.forward.PeerDirectors;
 import io.jlvs.dataplane.pipeline.CaptureAgent;
 import io.jlvs.dataplane.pipeline.FrameEvent;
 import io.jlvs.dataplane.pipeline.FrameSlots;
@@ -61,14 +62,16 @@ public final class Director implements AutoCloseable
     private static final long SHUTDOWN_TIMEOUT_MS = 2_000;
 
     private final PacketTransport transport;
+    private final PacketTransport[] transports;
     private final DirectorOptions options;
-    private final Counters counters = new Counters();
-    private final LatencyRecorder latency = new LatencyRecorder();
-    private final ServiceTableBuilder builder = new ServiceTableBuilder();
+    private final Counters counters;
+    private final LatencyRecorder latency;
+    private final ServiceTableBuilder builder;
     private final NeighbourTable neighbours;
     private final ArpResponder arp;
-    private final ManyToOneConcurrentArrayQueue<Runnable> controlTasks =
-        new ManyToOneConcurrentArrayQueue<>(CONTROL_QUEUE_CAPACITY);
+    private final PeerDirectors peers = new PeerDirectors();
+    private final ManyToOneConcurrentArrayQueue<Runnable>[] controlTasks;
+    private final ForwardingHandler[] handlers;
     private final ForwardingHandler handler;
     private volatile ServiceTable table = ServiceTable.EMPTY;
     private int[] hostAddresses = new int[0];
@@ -76,19 +79,54 @@ public final class Director implements AutoCloseable
     private LocalDeliveryPath localPath;
     private RouteReader routeReader = RouteTable::readCurrentThreadNamespace;
     private volatile Throwable failure;
-    private Disruptor<FrameEvent> disruptor;
-    private AgentRunner captureRunner;
+    private Disruptor<FrameEvent>[] disruptors;
+    private AgentRunner[] captureRunners;
     private boolean closed;
 
     public Director(final PacketTransport transport, final DirectorOptions options)
     {
-        this.transport = transport;
+        this(List.of(transport), options);
+    }
+
+    /**
+     * A director with one forwarding worker per transport: the transports are the members of one fanout group on
+     * the director interface (see {@code TransportOptions.FANOUT_BY_CLIENT}), the first of them the one that gets
+     * ARP. Each worker has its own ring, capture thread, forwarding thread and connection-table shard; the neighbour
+     * cache and ARP belong to the first worker and the others read its MACs.
+     */
+    @SuppressWarnings("unchecked")
+    public Director(final List<PacketTransport> workerTransports, final DirectorOptions options)
+    {
+        if (workerTransports.isEmpty())
+        {
+            throw new IllegalArgumentException("a director needs at least one transport");
+        }
+        final int workers = workerTransports.size();
+        this.transports = workerTransports.toArray(new PacketTransport[0]);
+        this.transport = transports[0];
         this.options = options;
+        this.counters = new Counters(workers);
+        this.latency = new LatencyRecorder(workers);
+        this.builder = new ServiceTableBuilder(workers);
         this.neighbours = new NeighbourTable(options.neighbourTimers());
         this.arp = new ArpResponder(transport.macAddress(), neighbours);
-        this.handler = new ForwardingHandler(transport, counters, () -> table, options.connectionCapacity(),
-            options.timeouts(), options.expireQuiescentTemplate(), options.learnPeerDirectors(), options.answerArp(),
-            neighbours, arp, controlTasks, latency);
+        this.controlTasks = new ManyToOneConcurrentArrayQueue[workers];
+        this.handlers = new ForwardingHandler[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            controlTasks[w] = new ManyToOneConcurrentArrayQueue<>(CONTROL_QUEUE_CAPACITY);
+            handlers[w] = new ForwardingHandler(transports[w], w, counters.forWorker(w), () -> table,
+                options.connectionCapacity() / workers, options.timeouts(), options.expireQuiescentTemplate(),
+                options.learnPeerDirectors(), options.answerArp(), neighbours, arp, peers, controlTasks[w],
+                latency.forWorker(w));
+        }
+        this.handler = handlers[0];
+    }
+
+    /** How many forwarding workers this director runs. */
+    public int workers()
+    {
+        return handlers.length;
     }
 
     /**
@@ -129,7 +167,8 @@ public final class Director implements AutoCloseable
         final int[] hostAddresses, final HostCommands host, final Function<String, PacketTransport> openTransport)
     {
         this.hostAddresses = hostAddresses.clone();
-        this.localPathFactory = vips -> LocalDeliveryPath.open(host, transport.interfaceName(), vips, openTransport);
+        this.localPathFactory = vips -> LocalDeliveryPath.open(host, transport.interfaceName(), vips, openTransport,
+            handlers.length);
     }
 
     /**
@@ -235,7 +274,7 @@ public final class Director implements AutoCloseable
         {
             throw new IllegalArgumentException("cannot set up Local forwarding: " + ex.getMessage(), ex);
         }
-        return next.withLocalPath(localPath.transport(), localPath.stackSideMac());
+        return next.withLocalPath(localPath.transports(), localPath.stackSideMac());
     }
 
     /** Opens the host side of Local forwarding for a set of VIPs. */
@@ -251,24 +290,34 @@ public final class Director implements AutoCloseable
         return table;
     }
 
+    @SuppressWarnings("unchecked")
     public synchronized void start()
     {
-        if (disruptor != null)
+        if (disruptors != null)
         {
             throw new IllegalStateException("director already started on " + transport.interfaceName());
         }
         final String name = transport.interfaceName();
-        disruptor = new Disruptor<>(new FrameSlots(options.ringSize()), options.ringSize(),
-            r -> daemon(r, "jlvs-forward-" + name), ProducerType.SINGLE, waitStrategy(options.waitStrategy()));
-        disruptor.handleEventsWith(handler);
-        disruptor.setDefaultExceptionHandler(new ForwardingExceptionHandler());
-        final RingBuffer<FrameEvent> ring = disruptor.start();
-        final CaptureAgent capture = new CaptureAgent(transport, ring, counters, new SystemNanoClock(),
-            options.captureBatch(), options.tickIntervalNs());
-        captureRunner = new AgentRunner(
-            new BackoffIdleStrategy(CAPTURE_MAX_SPINS, CAPTURE_MAX_YIELDS, CAPTURE_MIN_PARK_NS, CAPTURE_MAX_PARK_NS),
-            recordFailure(), null, capture);
-        AgentRunner.startOnThread(captureRunner, r -> daemon(r, "jlvs-capture-" + name));
+        final int workers = handlers.length;
+        disruptors = new Disruptor[workers];
+        captureRunners = new AgentRunner[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            final String suffix = workers == 1 ? name : name + "-" + w;
+            final Disruptor<FrameEvent> disruptor = new Disruptor<>(new FrameSlots(options.ringSize()),
+                options.ringSize(), r -> daemon(r, "jlvs-forward-" + suffix), ProducerType.SINGLE,
+                waitStrategy(options.waitStrategy()));
+            disruptor.handleEventsWith(handlers[w]);
+            disruptor.setDefaultExceptionHandler(new ForwardingExceptionHandler());
+            final RingBuffer<FrameEvent> ring = disruptor.start();
+            disruptors[w] = disruptor;
+            final CaptureAgent capture = new CaptureAgent(transports[w], ring, counters.forWorker(w),
+                new SystemNanoClock(), options.captureBatch(), options.tickIntervalNs());
+            captureRunners[w] = new AgentRunner(
+                new BackoffIdleStrategy(CAPTURE_MAX_SPINS, CAPTURE_MAX_YIELDS, CAPTURE_MIN_PARK_NS, CAPTURE_MAX_PARK_NS),
+                recordFailure(), null, capture);
+            AgentRunner.startOnThread(captureRunners[w], r -> daemon(r, "jlvs-capture-" + suffix));
+        }
     }
 
     /**
@@ -277,19 +326,40 @@ public final class Director implements AutoCloseable
      */
     public <T> CompletableFuture<T> onForwardingThread(final Function<ForwardingHandler, T> task)
     {
+        return onWorker(0, task);
+    }
+
+    /**
+     * Runs {@code task} on every worker's forwarding thread (each with its own handler and connection shard) and
+     * completes with their results in worker order.
+     */
+    public <T> CompletableFuture<List<T>> onEachForwardingThread(final Function<ForwardingHandler, T> task)
+    {
+        final List<CompletableFuture<T>> each = new ArrayList<>(handlers.length);
+        for (int w = 0; w < handlers.length; w++)
+        {
+            each.add(onWorker(w, task));
+        }
+        return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]))
+            .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
+    }
+
+    private <T> CompletableFuture<T> onWorker(final int worker, final Function<ForwardingHandler, T> task)
+    {
+        final ForwardingHandler target = handlers[worker];
         final CompletableFuture<T> result = new CompletableFuture<>();
         final Runnable runnable = () ->
         {
             try
             {
-                result.complete(task.apply(handler));
+                result.complete(task.apply(target));
             }
             catch (final Throwable t)
             {
                 result.completeExceptionally(t);
             }
         };
-        if (!controlTasks.offer(runnable))
+        if (!controlTasks[worker].offer(runnable))
         {
             result.completeExceptionally(new IllegalStateException("control queue full, try again"));
         }
@@ -303,6 +373,12 @@ public final class Director implements AutoCloseable
     public ForwardingHandler forwardingHandler()
     {
         return handler;
+    }
+
+    /** Worker {@code worker}'s forwarding handler (as {@link #forwardingHandler()}, for tests and benchmarks). */
+    public ForwardingHandler forwardingHandler(final int worker)
+    {
+        return handlers[worker];
     }
 
     /** The neighbour cache; its {@code state()} and {@code forEach()} may be read from any thread. */
@@ -325,9 +401,16 @@ public final class Director implements AutoCloseable
         return counters;
     }
 
+    /** The first worker's transport (the one that gets ARP). */
     public PacketTransport transport()
     {
         return transport;
+    }
+
+    /** Every worker's transport, in worker order. */
+    public List<PacketTransport> transports()
+    {
+        return List.of(transports);
     }
 
     public DirectorOptions options()
@@ -351,19 +434,25 @@ public final class Director implements AutoCloseable
         closed = true;
         try
         {
-            if (captureRunner != null)
+            if (captureRunners != null)
             {
-                captureRunner.close();
-            }
-            if (disruptor != null)
-            {
-                try
+                for (final AgentRunner runner : captureRunners)
                 {
-                    disruptor.shutdown(SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    runner.close();
                 }
-                catch (final com.lmax.disruptor.TimeoutException ex)
+            }
+            if (disruptors != null)
+            {
+                for (final Disruptor<FrameEvent> disruptor : disruptors)
                 {
-                    disruptor.halt();
+                    try
+                    {
+                        disruptor.shutdown(SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    }
+                    catch (final com.lmax.disruptor.TimeoutException ex)
+                    {
+                        disruptor.halt();
+                    }
                 }
             }
         }
@@ -371,7 +460,10 @@ public final class Director implements AutoCloseable
         {
             try
             {
-                transport.close();
+                for (final PacketTransport workerTransport : transports)
+                {
+                    workerTransport.close();
+                }
             }
             finally
             {

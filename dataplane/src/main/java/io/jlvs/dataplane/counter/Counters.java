@@ -4,8 +4,10 @@ import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The values of {@link Counter}s, each on its own cache line so that the capture and forwarding threads, which
- * each write their own counters, never share a line. One writer per counter; readers sample without stopping it.
+ * The values of {@link Counter}s, each on its own cache lines. With several forwarding workers every worker writes
+ * its own stripe ({@link #forWorker(int)}) and a read sums the stripes, so workers never share a line and the
+ * capture and forwarding threads of one worker each write their own counters. One writer per counter per stripe;
+ * readers sample without stopping anyone.
  */
 public final class Counters
 {
@@ -14,34 +16,80 @@ public final class Counters
     private static final int ALIGNMENT = 64;
 
     private final UnsafeBuffer values;
+    private final int stripes;
+    private final int stripeBytes;
+    private final int base;
 
     public Counters()
     {
-        values = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-            Counter.values().length * COUNTER_STRIDE_BYTES, ALIGNMENT));
+        this(1);
+    }
+
+    /** Counters for {@code workers} forwarding workers; this instance writes the first worker's stripe. */
+    public Counters(final int workers)
+    {
+        this.stripes = workers;
+        this.stripeBytes = Counter.values().length * COUNTER_STRIDE_BYTES;
+        this.values = new UnsafeBuffer(BufferUtil.allocateDirectAligned(workers * stripeBytes, ALIGNMENT));
+        this.base = 0;
+    }
+
+    private Counters(final Counters all, final int worker)
+    {
+        this.values = all.values;
+        this.stripes = all.stripes;
+        this.stripeBytes = all.stripeBytes;
+        this.base = worker * stripeBytes;
+    }
+
+    /** The view that worker {@code worker} writes through; reads through it still sum every worker. */
+    public Counters forWorker(final int worker)
+    {
+        if (worker < 0 || worker >= stripes)
+        {
+            throw new IllegalArgumentException("worker must be 0.." + (stripes - 1) + ", worker=" + worker);
+        }
+        return new Counters(this, worker);
     }
 
     /** Writer thread only. */
     public void increment(final Counter counter)
     {
-        final int offset = counter.ordinal() * COUNTER_STRIDE_BYTES;
+        final int offset = base + counter.ordinal() * COUNTER_STRIDE_BYTES;
         values.putLongOrdered(offset, values.getLong(offset) + 1);
     }
 
     /** Writer thread only. */
     public void add(final Counter counter, final long delta)
     {
-        final int offset = counter.ordinal() * COUNTER_STRIDE_BYTES;
+        final int offset = base + counter.ordinal() * COUNTER_STRIDE_BYTES;
         values.putLongOrdered(offset, values.getLong(offset) + delta);
     }
 
-    /** Any thread. */
+    /** Any thread: the sum over every worker. */
     public long get(final Counter counter)
     {
-        return values.getLongVolatile(counter.ordinal() * COUNTER_STRIDE_BYTES);
+        long total = 0;
+        for (int stripe = 0; stripe < stripes; stripe++)
+        {
+            total += values.getLongVolatile(stripe * stripeBytes + counter.ordinal() * COUNTER_STRIDE_BYTES);
+        }
+        return total;
     }
 
-    /** The sum of every drop counter; any thread. */
+    /** Any thread: one worker's count. */
+    public long get(final int worker, final Counter counter)
+    {
+        return values.getLongVolatile(worker * stripeBytes + counter.ordinal() * COUNTER_STRIDE_BYTES);
+    }
+
+    /** How many workers' stripes these counters hold. */
+    public int workers()
+    {
+        return stripes;
+    }
+
+    /** The sum of every drop counter over every worker; any thread. */
     public long drops()
     {
         long total = 0;

@@ -57,8 +57,6 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private static final int SCRATCH_SLOTS = 256;
     /** Enough for two 64 KiB super-frames cut into 1500-byte segments before a flush is forced. */
     private static final int SEGMENT_SLOTS = 96;
-    /** keepalived pairs are two directors; a few more covers a VRRP group without letting ARP fill memory. */
-    private static final int MAX_PEER_DIRECTORS = 8;
     private static final int TCP_NEW_CONNECTION_MASK = TcpHeader.FLAG_SYN | TcpHeader.FLAG_RST;
     /** Datagrams whose fragments are followed at once; the kernel's ipfrag defaults hold a few thousand. */
     private static final int FRAGMENT_CAPACITY = 4096;
@@ -75,6 +73,10 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
 
     private final Counters counters;
     private final LatencyRecorder latency;
+    /** Which forwarding worker this is; worker 0 gets the ARP frames and owns the neighbour cache. */
+    private final int worker;
+    private final boolean ownsArp;
+    private final PeerDirectors peers;
     private final Supplier<ServiceTable> published;
     private final ConnectionTable connections;
     private final NeighbourTable neighbours;
@@ -93,18 +95,17 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private final boolean expireQuiescentTemplate;
     private final boolean learnPeerDirectors;
     private final boolean answerArp;
-    private final long[] peerDirectorMacs = new long[MAX_PEER_DIRECTORS];
 
     private ServiceTable table = ServiceTable.EMPTY;
     private boolean announcePending;
     private boolean tableCheckDue;
-    private int peerDirectorCount;
     private long heldExpiredSeen;
     private long batchStartNs;
     private long nowNs;
 
     public ForwardingHandler(
         final PacketTransport transport,
+        final int worker,
         final Counters counters,
         final Supplier<ServiceTable> published,
         final int connectionCapacity,
@@ -114,10 +115,14 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         final boolean answerArp,
         final NeighbourTable neighbours,
         final ArpResponder arp,
+        final PeerDirectors peers,
         final ManyToOneConcurrentArrayQueue<Runnable> controlTasks,
         final LatencyRecorder latency)
     {
         this.latency = latency;
+        this.worker = worker;
+        this.ownsArp = worker == 0;
+        this.peers = peers;
         this.counters = counters;
         this.published = published;
         // The table reports counter changes back to this handler, which owns the real servers' counters.
@@ -202,6 +207,10 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private void switchTable(final ServiceTable latest)
     {
         table = latest;
+        if (!ownsArp)
+        {
+            return;
+        }
         arp.virtualAddresses(latest.virtualAddresses());
         // The neighbour cache learns the new wanted set on its next poll; re-derive every server's reachability
         // from it now, so new server objects start out right.
@@ -221,6 +230,36 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
 
     private void onTick()
     {
+        if (ownsArp)
+        {
+            onArpTick();
+        }
+        connections.expire(nowNs, EXPIRY_BUDGET_PER_TICK);
+        fragments.expire(nowNs, FRAGMENT_EXPIRY_BUDGET_PER_TICK);
+        final long heldExpired = fragments.heldExpired();
+        if (heldExpired != heldExpiredSeen)
+        {
+            counters.add(Counter.DROP_FRAGMENT_HOLD_EXPIRED, heldExpired - heldExpiredSeen);
+            heldExpiredSeen = heldExpired;
+        }
+        for (final VirtualService service : table.services())
+        {
+            service.scheduler(worker).expire(nowNs);
+        }
+        for (int i = 0; i < CONTROL_TASKS_PER_TICK; i++)
+        {
+            final Runnable task = controlTasks.poll();
+            if (task == null)
+            {
+                break;
+            }
+            task.run();
+        }
+    }
+
+    /** The ARP-owning worker's housekeeping: announce the VIPs after a table change, resolve the real servers. */
+    private void onArpTick()
+    {
         if (announcePending && answerArp)
         {
             announcePending = false;
@@ -233,27 +272,6 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             }
         }
         neighbours.poll(nowNs, this);
-        connections.expire(nowNs, EXPIRY_BUDGET_PER_TICK);
-        fragments.expire(nowNs, FRAGMENT_EXPIRY_BUDGET_PER_TICK);
-        final long heldExpired = fragments.heldExpired();
-        if (heldExpired != heldExpiredSeen)
-        {
-            counters.add(Counter.DROP_FRAGMENT_HOLD_EXPIRED, heldExpired - heldExpiredSeen);
-            heldExpiredSeen = heldExpired;
-        }
-        for (final VirtualService service : table.services())
-        {
-            service.scheduler().expire(nowNs);
-        }
-        for (int i = 0; i < CONTROL_TASKS_PER_TICK; i++)
-        {
-            final Runnable task = controlTasks.poll();
-            if (task == null)
-            {
-                break;
-            }
-            task.run();
-        }
     }
 
     private void onFrame(final FrameEvent event)
@@ -290,6 +308,13 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
 
     private void onArp(final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
     {
+        if (!ownsArp)
+        {
+            // Only the first worker's socket gets ARP (the fanout program sends it there); never here but by a
+            // fanout mode that ignores that, and the neighbour cache has one writer.
+            counters.increment(Counter.DROP_ARP_NOT_FOR_US);
+            return;
+        }
         if (learnPeerDirectors)
         {
             learnPeerDirector(buffer, frameOffset, frameLength);
@@ -336,14 +361,14 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             return;
         }
         final long sourceMac = MacAddress.read(buffer, frameOffset + EthernetHeader.SRC_MAC_OFFSET);
-        if (service.excludesSource(sourceMac) || (learnPeerDirectors && isPeerDirector(sourceMac)))
+        if (service.excludesSource(sourceMac) || (learnPeerDirectors && peers.contains(sourceMac)))
         {
             // The peer director of a master/backup pair scheduled this frame to us as one of its real servers:
             // scheduling it again could send it back, and the two would bounce it for ever. The host's stack,
             // which holds the VIP on lo, takes it: directly, or through the local path when VIP frames are kept
             // from the stack (this host is a Local real server too).
             counters.increment(Counter.PEER_DIRECTOR_FRAMES);
-            final PacketTransport local = table.localTransport();
+            final PacketTransport local = table.localTransport(worker);
             if (local != null)
             {
                 completeChecksumIfPartial(event, buffer);
@@ -414,7 +439,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         final boolean sent;
         if (method == ForwardingMethod.LOCAL)
         {
-            final PacketTransport local = table.localTransport();
+            final PacketTransport local = table.localTransport(worker);
             if (local == null)
             {
                 counters.increment(Counter.DROP_NO_LOCAL_PATH);
@@ -425,7 +450,8 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         }
         else
         {
-            final long mac = neighbours.lookup(table.nextHop(serverId));
+            final int nextHop = table.nextHop(serverId);
+            final long mac = ownsArp ? neighbours.lookup(nextHop) : neighbours.lookupShared(nextHop);
             if (mac == NeighbourTable.NO_MAC)
             {
                 counters.increment(Counter.DROP_NO_NEIGHBOUR);
@@ -471,7 +497,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         }
         if (sent)
         {
-            server.countForwarded(ipLength);
+            server.countForwarded(worker, ipLength);
         }
         return sent;
     }
@@ -684,7 +710,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
             }
             if (server == null)
             {
-                server = service.scheduler().select(protocol, clientAddr, clientPort, vaddr, vport);
+                server = service.scheduler(worker).select(protocol, clientAddr, clientPort, vaddr, vport);
                 if (server == null)
                 {
                     counters.increment(Counter.DROP_NO_REAL_SERVER);
@@ -701,7 +727,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         }
         else
         {
-            server = service.scheduler().select(protocol, clientAddr, clientPort, vaddr, vport);
+            server = service.scheduler(worker).select(protocol, clientAddr, clientPort, vaddr, vport);
             if (server == null)
             {
                 counters.increment(Counter.DROP_NO_REAL_SERVER);
@@ -715,7 +741,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         }
         else
         {
-            server.countConnection();
+            server.countConnection(worker);
         }
         return handle;
     }
@@ -755,7 +781,7 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
      */
     private void learnPeerDirector(final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
     {
-        if (frameLength < ArpHeader.FRAME_LENGTH || peerDirectorCount == peerDirectorMacs.length)
+        if (frameLength < ArpHeader.FRAME_LENGTH || peers.size() == PeerDirectors.CAPACITY)
         {
             return;
         }
@@ -763,24 +789,12 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         final int senderAddress = buffer.getInt(arp + ArpHeader.SPA_OFFSET, java.nio.ByteOrder.BIG_ENDIAN);
         final long senderMac = MacAddress.read(buffer, arp + ArpHeader.SHA_OFFSET);
         if (senderMac != directorMac && MacAddress.isUnicast(senderMac) && table.isVirtualAddress(senderAddress) &&
-            !isPeerDirector(senderMac))
+            peers.learn(senderMac))
         {
-            peerDirectorMacs[peerDirectorCount++] = senderMac;
             counters.increment(Counter.PEER_DIRECTORS_LEARNED);
         }
     }
 
-    private boolean isPeerDirector(final long mac)
-    {
-        for (int i = 0; i < peerDirectorCount; i++)
-        {
-            if (peerDirectorMacs[i] == mac)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
 
     @Override
     public void probe(final int targetAddress, final long dstMac)
@@ -817,25 +831,25 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         // A state change moves one connection between the counts without a threshold check, as set_tcp_state does.
         if (activeDelta == 1 && inactiveDelta == -1)
         {
-            server.inactiveToActive();
+            server.inactiveToActive(worker);
         }
         else if (activeDelta == -1 && inactiveDelta == 1)
         {
-            server.activeToInactive();
+            server.activeToInactive(worker);
         }
         else
         {
             if (activeDelta != 0)
             {
-                server.addActiveConns(activeDelta);
+                server.addActiveConns(worker, activeDelta);
             }
             if (inactiveDelta != 0)
             {
-                server.addInactiveConns(inactiveDelta);
+                server.addInactiveConns(worker, inactiveDelta);
             }
             if (persistentDelta != 0)
             {
-                server.addPersistentConns(persistentDelta);
+                server.addPersistentConns(worker, persistentDelta);
             }
         }
     }

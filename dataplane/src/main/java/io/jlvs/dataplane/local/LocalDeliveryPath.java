@@ -50,17 +50,17 @@ public final class LocalDeliveryPath implements AutoCloseable
 
     private final HostCommands host;
     private final String directorInterface;
-    private final PacketTransport transport;
+    private final PacketTransport[] transports;
     private final long stackSideMac;
     private boolean closed;
 
     private LocalDeliveryPath(
-        final HostCommands host, final String directorInterface, final PacketTransport transport,
+        final HostCommands host, final String directorInterface, final PacketTransport[] transports,
         final long stackSideMac)
     {
         this.host = host;
         this.directorInterface = directorInterface;
-        this.transport = transport;
+        this.transports = transports;
         this.stackSideMac = stackSideMac;
     }
 
@@ -75,6 +75,17 @@ public final class LocalDeliveryPath implements AutoCloseable
         final String directorInterface,
         final int[] vips,
         final Function<String, PacketTransport> openTransport) throws IOException
+    {
+        return open(host, directorInterface, vips, openTransport, 1);
+    }
+
+    /** As {@link #open(HostCommands, String, int[], Function)}, with one send-side transport per forwarding worker. */
+    public static LocalDeliveryPath open(
+        final HostCommands host,
+        final String directorInterface,
+        final int[] vips,
+        final Function<String, PacketTransport> openTransport,
+        final int workers) throws IOException
     {
         removeLeftovers(host);
         try
@@ -96,8 +107,26 @@ public final class LocalDeliveryPath implements AutoCloseable
             host.run("nft", "add set " + NFT_FAMILY + " " + NFT_TABLE + " " + NFT_SET + " { type ipv4_addr; }");
             host.run("nft", "add rule " + NFT_FAMILY + " " + NFT_TABLE + " " + NFT_CHAIN +
                 " ip daddr @" + NFT_SET + " drop");
-            final LocalDeliveryPath path =
-                new LocalDeliveryPath(host, directorInterface, openTransport.apply(SEND_SIDE), mac);
+            final PacketTransport[] transports = new PacketTransport[workers];
+            try
+            {
+                for (int w = 0; w < workers; w++)
+                {
+                    transports[w] = openTransport.apply(SEND_SIDE);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                for (final PacketTransport opened : transports)
+                {
+                    if (opened != null)
+                    {
+                        opened.close();
+                    }
+                }
+                throw ex;
+            }
+            final LocalDeliveryPath path = new LocalDeliveryPath(host, directorInterface, transports, mac);
             path.virtualAddresses(vips);
             return path;
         }
@@ -120,10 +149,16 @@ public final class LocalDeliveryPath implements AutoCloseable
         }
     }
 
-    /** The transport on the send side; the forwarding thread queues local frames on it. */
+    /** The first worker's transport on the send side. */
     public PacketTransport transport()
     {
-        return transport;
+        return transports[0];
+    }
+
+    /** One send-side transport per forwarding worker; each worker queues its local frames on its own. */
+    public PacketTransport[] transports()
+    {
+        return transports.clone();
     }
 
     /** The MAC of the stack side: the destination of every frame delivered locally. */
@@ -173,7 +208,10 @@ public final class LocalDeliveryPath implements AutoCloseable
         closed = true;
         try
         {
-            transport.close();
+            for (final PacketTransport transport : transports)
+            {
+                transport.close();
+            }
         }
         finally
         {

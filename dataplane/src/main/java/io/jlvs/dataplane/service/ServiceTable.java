@@ -28,7 +28,7 @@ public final class ServiceTable
     private final int[] neighbourAddresses;
     private final boolean hasLocalServers;
     private final int generation;
-    private final PacketTransport localTransport;
+    private final PacketTransport[] localTransports;
     private final long localMac;
 
     ServiceTable(
@@ -41,7 +41,7 @@ public final class ServiceTable
         final int[] neighbourAddresses,
         final boolean hasLocalServers,
         final int generation,
-        final PacketTransport localTransport,
+        final PacketTransport[] localTransports,
         final long localMac)
     {
         this.services = List.copyOf(services);
@@ -53,15 +53,18 @@ public final class ServiceTable
         this.neighbourAddresses = neighbourAddresses;
         this.hasLocalServers = hasLocalServers;
         this.generation = generation;
-        this.localTransport = localTransport;
+        this.localTransports = localTransports;
         this.localMac = localMac;
     }
 
-    /** The same table with the path into the host's own stack that Local servers are delivered through. */
-    public ServiceTable withLocalPath(final PacketTransport transport, final long stackSideMac)
+    /**
+     * The same table with the path into the host's own stack that Local servers are delivered through: one
+     * transport per forwarding worker (a transport has one writer).
+     */
+    public ServiceTable withLocalPath(final PacketTransport[] transports, final long stackSideMac)
     {
         return new ServiceTable(services, byKey, byId, methodById, nextHopById, virtualAddresses, neighbourAddresses,
-            hasLocalServers, generation, transport, stackSideMac);
+            hasLocalServers, generation, transports.clone(), stackSideMac);
     }
 
     /** How frames reach the server with this id; ROUTE for an unknown id. */
@@ -85,10 +88,16 @@ public final class ServiceTable
         return hasLocalServers;
     }
 
-    /** The transport into the host's own stack, or null when there is none. */
+    /** The first worker's transport into the host's own stack, or null when there is none. */
     public PacketTransport localTransport()
     {
-        return localTransport;
+        return localTransport(0);
+    }
+
+    /** Worker {@code worker}'s transport into the host's own stack, or null when there is none. */
+    public PacketTransport localTransport(final int worker)
+    {
+        return localTransports == null ? null : localTransports[worker];
     }
 
     /** The destination MAC of frames delivered to the host's own stack. */

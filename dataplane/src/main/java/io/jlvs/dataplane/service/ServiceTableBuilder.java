@@ -25,8 +25,24 @@ import java.util.function.IntUnaryOperator;
  */
 public final class ServiceTableBuilder
 {
+    private final int workers;
     private int nextId;
     private int generation;
+
+    public ServiceTableBuilder()
+    {
+        this(1);
+    }
+
+    /** A builder for a director with {@code workers} forwarding workers (one scheduler instance each). */
+    public ServiceTableBuilder(final int workers)
+    {
+        if (workers < 1)
+        {
+            throw new IllegalArgumentException("workers must be >= 1, workers=" + workers);
+        }
+        this.workers = workers;
+    }
 
     /**
      * Builds the table that replaces {@code previous}.
@@ -49,10 +65,10 @@ public final class ServiceTableBuilder
         validate(specs);
 
         final Map<String, RealServer> reusable = new HashMap<>();
-        final Map<String, Scheduler> previousSchedulers = new HashMap<>();
+        final Map<String, VirtualService> previousServices = new HashMap<>();
         for (final VirtualService service : previous.services())
         {
-            previousSchedulers.put(serviceIdentity(service.spec()), service.scheduler());
+            previousServices.put(serviceIdentity(service.spec()), service);
             final RealServer[] servers = service.servers();
             for (int i = 0; i < servers.length; i++)
             {
@@ -80,7 +96,7 @@ public final class ServiceTableBuilder
                 RealServer server = reusable.remove(identity(spec, rs.address(), rs.port()));
                 if (server == null)
                 {
-                    server = new RealServer(id++, rs.address(), rs.port(), rs.weight());
+                    server = new RealServer(id++, rs.address(), rs.port(), rs.weight(), workers);
                     // No traffic until the neighbour cache has its MAC, or frames would be scheduled into the void.
                     // Written before the table is published, so the forwarding thread's ownership starts after it.
                     server.neighbourReachable(rs.method() == ForwardingMethod.LOCAL);
@@ -104,10 +120,15 @@ public final class ServiceTableBuilder
                 }
             }
             // Passing the previous instance keeps what IPVS keeps across an edit: the rr cursor, the wrr current
-            // weight, the lblc cache.
-            final Scheduler scheduler = Schedulers.create(spec.scheduler(), servers.clone(), spec.schedulerFlags(),
-                previousSchedulers.get(serviceIdentity(spec)));
-            final VirtualService service = new VirtualService(spec, scheduler, servers, methods);
+            // weight, the lblc cache. One instance per worker: a scheduler's state has one writer.
+            final VirtualService before = previousServices.get(serviceIdentity(spec));
+            final Scheduler[] schedulers = new Scheduler[workers];
+            for (int w = 0; w < workers; w++)
+            {
+                schedulers[w] = Schedulers.create(spec.scheduler(), servers.clone(), spec.schedulerFlags(),
+                    before == null ? null : before.scheduler(w));
+            }
+            final VirtualService service = new VirtualService(spec, schedulers, servers, methods);
             services.add(service);
             for (final VirtualAddress address : spec.addresses())
             {

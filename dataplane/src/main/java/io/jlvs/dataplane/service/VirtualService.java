@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class VirtualService
 {
     private final VirtualServiceSpec spec;
-    private final Scheduler scheduler;
+    private final Scheduler[] schedulers;
     private final RealServer[] servers;
     private final ForwardingMethod[] methods;
     private final long persistenceTimeoutNs;
@@ -26,12 +26,12 @@ public final class VirtualService
 
     VirtualService(
         final VirtualServiceSpec spec,
-        final Scheduler scheduler,
+        final Scheduler[] schedulers,
         final RealServer[] servers,
         final ForwardingMethod[] methods)
     {
         this.spec = spec;
-        this.scheduler = scheduler;
+        this.schedulers = schedulers;
         this.servers = servers;
         this.methods = methods;
         this.persistenceTimeoutNs = TimeUnit.SECONDS.toNanos(spec.persistenceTimeoutSeconds());
@@ -43,7 +43,7 @@ public final class VirtualService
         this.templatePort = spec.addresses().size() > 1 ? 0 : first.port();
         // Maglev picks a server from the packet alone, so a segment of a connection this director never saw (the
         // other director scheduled its SYN before a failover) still reaches the server that has it.
-        this.schedulesMidConnection = MaglevHashingScheduler.NAME.equals(scheduler.name()) && !isPersistent();
+        this.schedulesMidConnection = MaglevHashingScheduler.NAME.equals(schedulers[0].name()) && !isPersistent();
         this.excludedSourceMacs = spec.excludedSourceMacs().stream().mapToLong(Long::longValue).toArray();
     }
 
@@ -76,9 +76,19 @@ public final class VirtualService
         return spec.protocol();
     }
 
+    /** The first worker's scheduler instance. */
     public Scheduler scheduler()
     {
-        return scheduler;
+        return schedulers[0];
+    }
+
+    /**
+     * The scheduler instance of forwarding worker {@code worker}: each worker schedules with its own state (the rr
+     * cursor, the lblc cache), as each CPU runs IPVS's schedulers on shared state in the kernel but without a lock.
+     */
+    public Scheduler scheduler(final int worker)
+    {
+        return schedulers[worker];
     }
 
     /** The service's real servers in configuration order; do not modify. */

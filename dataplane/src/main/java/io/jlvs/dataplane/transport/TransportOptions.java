@@ -39,6 +39,12 @@ public final class TransportOptions
     public static final int DEFAULT_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
     /** {@code PACKET_FANOUT_HASH}: a flow's frames always go to the same socket of the group. */
     public static final int FANOUT_HASH = 0;
+    /**
+     * {@code PACKET_FANOUT_CBPF} with jlvs's program: the socket is chosen by a hash of the IPv4 source address, so
+     * all of a client's frames (every connection, every fragment) land on one worker, whose connection shard then
+     * holds the client's persistence template too; frames that are not IPv4 (ARP) all go to the first socket.
+     */
+    public static final int FANOUT_BY_CLIENT = 6;
     /** {@code PACKET_FANOUT_FLAG_DEFRAG}: reassemble IP fragments before hashing, so all land on one socket. */
     public static final int FANOUT_FLAG_DEFRAG = 0x8000;
     /** {@code PACKET_FANOUT_FLAG_ROLLOVER}: spill to another socket when this one's ring is full. */

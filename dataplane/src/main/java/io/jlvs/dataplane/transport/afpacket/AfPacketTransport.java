@@ -90,6 +90,9 @@ public final class AfPacketTransport implements PacketTransport
      * @throws TransportException naming the step, the errno and the usual cause when the socket cannot be set up
      *                            (not root, no such interface, not Ethernet, ring too big...).
      */
+    /** The flag bits of a fanout mode word (DEFRAG, ROLLOVER, ...), above the mode number. */
+    private static final int FANOUT_FLAGS = 0xF000;
+
     public static AfPacketTransport open(final TransportOptions options)
     {
         final String name = options.interfaceName();
@@ -146,6 +149,12 @@ public final class AfPacketTransport implements PacketTransport
                     socket.setIntOption(PacketSocket.SOL_PACKET, PacketSocket.PACKET_FANOUT,
                         options.fanoutGroupId() | (options.fanoutMode() << PacketSocket.FANOUT_MODE_SHIFT)),
                     "every socket of a group must be on the same interface with the same mode");
+                if ((options.fanoutMode() & TransportOptions.MAX_FANOUT_MODE & ~FANOUT_FLAGS) ==
+                    TransportOptions.FANOUT_BY_CLIENT)
+                {
+                    check(name, "setsockopt(PACKET_FANOUT_DATA, by-client program)",
+                        socket.setFanoutProgram(FanoutByClient.PROGRAM), "the kernel needs PACKET_FANOUT_CBPF (4.3+)");
+                }
             }
             return new AfPacketTransport(options, device, socket, ring, bypass, ignoresOutgoing);
         }

@@ -37,6 +37,7 @@ final class PacketSocket implements StatisticsReader
     static final int PACKET_VERSION = 10;
     static final int PACKET_VNET_HDR = 15;
     static final int PACKET_FANOUT = 18;
+    static final int PACKET_FANOUT_DATA = 22;
     static final int PACKET_QDISC_BYPASS = 20;
     /** Linux 4.20+; older kernels answer ENOPROTOOPT. */
     static final int PACKET_IGNORE_OUTGOING = 23;
@@ -53,7 +54,11 @@ final class PacketSocket implements StatisticsReader
     static final int MAP_SHARED = 1;
     static final long MAP_FAILED = -1L;
 
-    private static final int SCRATCH_BYTES = 64;
+    /** Room for a ring request, an ifreq, or a sock_fprog (16 bytes) and its fanout program. */
+    private static final int SCRATCH_BYTES = 128;
+    /** {@code struct sock_fprog}: 16 bytes on LP64, the filter pointer at 8. */
+    private static final int FPROG_LENGTH = 16;
+    private static final int FPROG_FILTER_OFFSET = 8;
     private static final int CACHE_LINE_BYTES = 64;
 
     private final int fd;
@@ -103,6 +108,23 @@ final class PacketSocket implements StatisticsReader
     {
         scratch.putInt(0, value);
         return result(LibC.setsockopt(fd, level, name, scratch.addressOffset(), Integer.BYTES));
+    }
+
+    /**
+     * {@code PACKET_FANOUT_DATA}: the group's classic BPF program, {@code struct sock_fprog} { u16 len; (pad);
+     * struct sock_filter *filter } pointing at {@code struct sock_filter} { u16 code; u8 jt; u8 jf; u32 k } entries.
+     */
+    int setFanoutProgram(final long[] instructions)
+    {
+        final int filter = FPROG_LENGTH;
+        for (int i = 0; i < instructions.length; i++)
+        {
+            scratch.putLong(filter + i * Long.BYTES, instructions[i]);
+        }
+        scratch.setMemory(0, FPROG_LENGTH, (byte)0);
+        scratch.putShort(0, (short)instructions.length);
+        scratch.putLong(FPROG_FILTER_OFFSET, scratch.addressOffset() + filter);
+        return result(LibC.setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA, scratch.addressOffset(), FPROG_LENGTH));
     }
 
     /** {@code PACKET_RX_RING} with a {@code struct tpacket_req3}. */

@@ -1,0 +1,59 @@
+package io.jlvs.dataplane.transport.afpacket;
+
+/**
+ * The classic BPF program of a {@code PACKET_FANOUT_CBPF} group that spreads frames over the workers by client:
+ * for IPv4, a multiplicative hash of the source address (the kernel takes the result modulo the group's size); for
+ * anything else (ARP), 0, the first worker. Each instruction is a {@code struct sock_filter} as a little-endian long:
+ * code (16 bits), jt (8), jf (8), k (32).
+ * <pre>
+ *   ldh [12]                 ; EtherType
+ *   jeq #0x800, 0, 4         ; IPv4? else to "ret #0"
+ *   ld  [26]                 ; IPv4 source address
+ *   mul #0x9E3779B1          ; golden-ratio hash: mixes every bit of the address upwards
+ *   rsh #16                  ; keep the well-mixed high half
+ *   ret a
+ *   ret #0
+ * </pre>
+ */
+final class FanoutByClient
+{
+    private static final int BPF_LD_H_ABS = 0x28;
+    private static final int BPF_LD_W_ABS = 0x20;
+    private static final int BPF_JMP_JEQ_K = 0x15;
+    private static final int BPF_ALU_MUL_K = 0x24;
+    private static final int BPF_ALU_RSH_K = 0x74;
+    private static final int BPF_RET_A = 0x16;
+    private static final int BPF_RET_K = 0x06;
+    private static final int ETHERTYPE_OFFSET = 12;
+    private static final int ETHERTYPE_IPV4 = 0x0800;
+    private static final int IPV4_SOURCE_OFFSET = 26;
+    private static final int GOLDEN_RATIO_32 = 0x9E3779B1;
+    private static final int HIGH_HALF_SHIFT = 16;
+    private static final int JUMP_TO_RET_ZERO = 4;
+
+    static final long[] PROGRAM = {
+        instruction(BPF_LD_H_ABS, 0, 0, ETHERTYPE_OFFSET),
+        instruction(BPF_JMP_JEQ_K, 0, JUMP_TO_RET_ZERO, ETHERTYPE_IPV4),
+        instruction(BPF_LD_W_ABS, 0, 0, IPV4_SOURCE_OFFSET),
+        instruction(BPF_ALU_MUL_K, 0, 0, GOLDEN_RATIO_32),
+        instruction(BPF_ALU_RSH_K, 0, 0, HIGH_HALF_SHIFT),
+        instruction(BPF_RET_A, 0, 0, 0),
+        instruction(BPF_RET_K, 0, 0, 0),
+    };
+
+    private FanoutByClient()
+    {
+    }
+
+    /** One {@code struct sock_filter}, laid out as the little-endian machines jlvs runs on read it. */
+    static long instruction(final int code, final int jumpTrue, final int jumpFalse, final int k)
+    {
+        return (code & 0xFFFFL) | ((jumpTrue & 0xFFL) << 16) | ((jumpFalse & 0xFFL) << 24) | ((k & 0xFFFF_FFFFL) << 32);
+    }
+
+    /** What the program computes for an IPv4 source address (for tests): the kernel takes it modulo the group size. */
+    static long hash(final int sourceAddress)
+    {
+        return ((sourceAddress * GOLDEN_RATIO_32) & 0xFFFF_FFFFL) >>> HIGH_HALF_SHIFT;
+    }
+}
