@@ -5,10 +5,13 @@ package io.jlvs.dataplane.transport.afpacket;
  * for IPv4, a multiplicative hash of the source address (the kernel takes the result modulo the group's size); for
  * anything else (ARP), 0, the first worker. Each instruction is a {@code struct sock_filter} as a little-endian long:
  * code (16 bits), jt (8), jf (8), k (32).
+ * The program runs before the packet socket pushes the Ethernet header back ({@code fanout_demux_bpf} sees the
+ * frame from its network header on), so the EtherType comes from the ancillary {@code skb->protocol} load and the
+ * source address is at offset 12.
  * <pre>
- *   ldh [12]                 ; EtherType
+ *   ldh #proto               ; EtherType (SKF_AD_OFF + SKF_AD_PROTOCOL)
  *   jeq #0x800, 0, 4         ; IPv4? else to "ret #0"
- *   ld  [26]                 ; IPv4 source address
+ *   ld  [12]                 ; IPv4 source address
  *   mul #0x9E3779B1          ; golden-ratio hash: mixes every bit of the address upwards
  *   rsh #16                  ; keep the well-mixed high half
  *   ret a
@@ -24,15 +27,17 @@ final class FanoutByClient
     private static final int BPF_ALU_RSH_K = 0x74;
     private static final int BPF_RET_A = 0x16;
     private static final int BPF_RET_K = 0x06;
-    private static final int ETHERTYPE_OFFSET = 12;
+    /** {@code SKF_AD_OFF + SKF_AD_PROTOCOL}: the ancillary load of {@code skb->protocol} in host order. */
+    private static final int ANCILLARY_PROTOCOL = -0x1000;
     private static final int ETHERTYPE_IPV4 = 0x0800;
-    private static final int IPV4_SOURCE_OFFSET = 26;
+    /** From the network header: where the program's packet data starts. */
+    private static final int IPV4_SOURCE_OFFSET = 12;
     private static final int GOLDEN_RATIO_32 = 0x9E3779B1;
     private static final int HIGH_HALF_SHIFT = 16;
     private static final int JUMP_TO_RET_ZERO = 4;
 
     static final long[] PROGRAM = {
-        instruction(BPF_LD_H_ABS, 0, 0, ETHERTYPE_OFFSET),
+        instruction(BPF_LD_H_ABS, 0, 0, ANCILLARY_PROTOCOL),
         instruction(BPF_JMP_JEQ_K, 0, JUMP_TO_RET_ZERO, ETHERTYPE_IPV4),
         instruction(BPF_LD_W_ABS, 0, 0, IPV4_SOURCE_OFFSET),
         instruction(BPF_ALU_MUL_K, 0, 0, GOLDEN_RATIO_32),
