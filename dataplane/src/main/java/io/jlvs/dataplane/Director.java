@@ -26,7 +26,11 @@ import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.service.ServiceTableBuilder;
 import io.jlvs.dataplane.service.VirtualServiceSpec;
 import io.jlvs.dataplane.transport.PacketTransport;
+import org.agrona.BufferUtil;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -60,6 +64,9 @@ public final class Director implements AutoCloseable
     private static final int SLEEP_RETRIES = 200;
     private static final long SLEEP_NS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long SHUTDOWN_TIMEOUT_MS = 2_000;
+    /** Frames handed between workers are rare (ICMP errors about another worker's connection): a little room. */
+    private static final int HANDOFF_RING_BYTES = 256 * 1024;
+    private static final int HANDOFF_ALIGNMENT = 64;
 
     private final PacketTransport transport;
     private final PacketTransport[] transports;
@@ -121,6 +128,20 @@ public final class Director implements AutoCloseable
                 latency.forWorker(w));
         }
         this.handler = handlers[0];
+        if (workers > 1)
+        {
+            final org.agrona.concurrent.ringbuffer.RingBuffer[] handoffs =
+                new org.agrona.concurrent.ringbuffer.RingBuffer[workers];
+            for (int w = 0; w < workers; w++)
+            {
+                handoffs[w] = new ManyToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+                    HANDOFF_RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH, HANDOFF_ALIGNMENT)));
+            }
+            for (final ForwardingHandler workerHandler : handlers)
+            {
+                workerHandler.handoffs(handoffs);
+            }
+        }
     }
 
     /** How many forwarding workers this director runs. */

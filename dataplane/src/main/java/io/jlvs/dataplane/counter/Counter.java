@@ -22,6 +22,8 @@ public enum Counter
     FRAGMENTS_FOLLOWED("later fragments sent where their first fragment went", false),
     FRAGMENTS_HELD("fragments held until their first fragment came", false),
     FRAGMENTS_RELEASED("held fragments sent after their first fragment", false),
+    HANDED_OVER_OUT("frames handed to the worker whose connection they are about", false),
+    HANDED_OVER_IN("frames handed over by another worker", false),
     SUPER_FRAMES_FORWARDED("GSO super-frames forwarded for the kernel to segment", false),
     NEW_CONNECTIONS("connections scheduled", false),
     DELIVERED_LOCALLY("frames delivered to this host's own stack (Local real server)", false),
@@ -59,6 +61,7 @@ public enum Counter
     DROP_OVERSIZE("dropped: larger than the MTU and not segmentable", true),
     DROP_RX_TOO_BIG("dropped: larger than a ring slot", true),
     DROP_NO_LOCAL_PATH("dropped: Local real server but no path into the host's stack", true),
+    DROP_HANDOFF_FULL("dropped: the other worker's handover ring was full", true),
     DROP_TX_FULL("dropped: TX batch could not take the frame", true);
 
     private final String label;

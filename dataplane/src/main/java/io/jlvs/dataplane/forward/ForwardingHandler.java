@@ -23,15 +23,20 @@ import io.jlvs.dataplane.counter.Counters;
 import io.jlvs.dataplane.counter.LatencyRecorder;
 import io.jlvs.dataplane.fragment.FragmentTable;
 import io.jlvs.dataplane.pipeline.FrameEvent;
+import io.jlvs.dataplane.pipeline.FrameSlots;
 import io.jlvs.dataplane.service.ForwardingMethod;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.service.VirtualService;
 import io.jlvs.dataplane.transport.PacketTransport;
 import io.jlvs.dataplane.transport.TransportStatus;
 import io.jlvs.dataplane.transport.VnetHeader;
+import io.jlvs.dataplane.transport.afpacket.FanoutByClient;
 import io.jlvs.scheduler.RealServer;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -49,8 +54,13 @@ import java.util.function.Supplier;
  * It is the only writer of the connection table, the neighbour cache, the scheduler state, the real servers'
  * counters and its own counters. Per frame it allocates nothing, locks nothing, logs nothing and throws nothing.
  */
-public final class ForwardingHandler implements EventHandler<FrameEvent>, NeighbourTable.ProbeSink, ConnectionListener
+public final class ForwardingHandler
+    implements EventHandler<FrameEvent>, NeighbourTable.ProbeSink, ConnectionListener, MessageHandler
 {
+    /** Message type of a frame handed over from another worker. */
+    private static final int HANDOFF_FRAME = 1;
+    /** Handed-over frames a tick processes at most. */
+    private static final int HANDOFFS_PER_TICK = 64;
     /** Connection-table expiry work per tick: bounded so a tick never stalls forwarding. */
     private static final int EXPIRY_BUDGET_PER_TICK = 256;
     private static final int CONTROL_TASKS_PER_TICK = 8;
@@ -77,6 +87,8 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
     private final int worker;
     private final boolean ownsArp;
     private final PeerDirectors peers;
+    private RingBuffer[] handoffs;
+    private final FrameEvent handedOver = new FrameSlots(1).newInstance();
     private final Supplier<ServiceTable> published;
     private final ConnectionTable connections;
     private final NeighbourTable neighbours;
@@ -183,6 +195,16 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         }
     }
 
+    /**
+     * Before start: the inbound rings of every worker (this one's at its own index), through which a frame that
+     * belongs to another worker's connection shard (an ICMP error sent by a router, hashed by the router's address)
+     * is handed to that worker.
+     */
+    public void handoffs(final RingBuffer[] rings)
+    {
+        this.handoffs = rings.clone();
+    }
+
     /** The current table as the forwarding thread sees it; forwarding thread only. */
     public ServiceTable table()
     {
@@ -245,6 +267,10 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         for (final VirtualService service : table.services())
         {
             service.scheduler(worker).expire(nowNs);
+        }
+        if (handoffs != null)
+        {
+            handoffs[worker].read(this, HANDOFFS_PER_TICK);
         }
         for (int i = 0; i < CONTROL_TASKS_PER_TICK; i++)
         {
@@ -530,7 +556,10 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
                     icmp.virtualAddr(), icmp.virtualPort());
                 if (handle == ConnectionTable.NO_ENTRY)
                 {
-                    counters.increment(Counter.DROP_ICMP_NO_CONNECTION);
+                    if (!handOver(icmp.clientAddr(), buffer, frameOffset, frameLength))
+                    {
+                        counters.increment(Counter.DROP_ICMP_NO_CONNECTION);
+                    }
                     return;
                 }
                 final long sourceMac = MacAddress.read(buffer, frameOffset + EthernetHeader.SRC_MAC_OFFSET);
@@ -561,6 +590,12 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         }
         if (result == IcmpErrorParser.ABOUT_TUNNEL && icmp.tunnelSrcAddr() == directorAddress)
         {
+            if (connections.lookup(icmp.embeddedProtocol(), icmp.clientAddr(), icmp.clientPort(), icmp.virtualAddr(),
+                icmp.virtualPort()) == ConnectionTable.NO_ENTRY &&
+                handOver(icmp.clientAddr(), buffer, frameOffset, frameLength))
+            {
+                return;
+            }
             onTunnelError(buffer);
         }
         else
@@ -612,6 +647,47 @@ public final class ForwardingHandler implements EventHandler<FrameEvent>, Neighb
         {
             counters.increment(Counter.DROP_ICMP_MALFORMED);
         }
+    }
+
+    /** A frame another worker handed over: processed as if it had arrived here. */
+    @Override
+    public void onMessage(final int msgTypeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length)
+    {
+        if (msgTypeId != HANDOFF_FRAME || length > FrameEvent.MAX_FRAME_LENGTH)
+        {
+            return;
+        }
+        handedOver.buffer().putBytes(FrameEvent.FRAME_OFFSET, buffer, index, length);
+        handedOver.set(FrameEvent.KIND_FRAME, length, false, 0, nowNs);
+        counters.increment(Counter.HANDED_OVER_IN);
+        onFrame(handedOver);
+    }
+
+    /**
+     * With several workers, the connection an ICMP error is about lives in the shard of the worker the client's
+     * address hashes to (the fanout program's own hash); hands the frame there. Returns false when it is this
+     * worker's, or there is nobody to hand it to.
+     */
+    private boolean handOver(final int clientAddr, final DirectBuffer buffer, final int frameOffset, final int frameLength)
+    {
+        if (handoffs == null || handoffs.length == 1)
+        {
+            return false;
+        }
+        final int owner = (int)(FanoutByClient.hash(clientAddr) % handoffs.length);
+        if (owner == worker)
+        {
+            return false;
+        }
+        if (handoffs[owner].write(HANDOFF_FRAME, buffer, frameOffset, frameLength))
+        {
+            counters.increment(Counter.HANDED_OVER_OUT);
+        }
+        else
+        {
+            counters.increment(Counter.DROP_HANDOFF_FULL);
+        }
+        return true;
     }
 
     /** A fragment after the first: it goes where its first fragment went, or waits briefly for it. */

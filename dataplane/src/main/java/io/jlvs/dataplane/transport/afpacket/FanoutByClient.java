@@ -18,7 +18,7 @@ package io.jlvs.dataplane.transport.afpacket;
  *   ret #0
  * </pre>
  */
-final class FanoutByClient
+public final class FanoutByClient
 {
     private static final int BPF_LD_H_ABS = 0x28;
     private static final int BPF_LD_W_ABS = 0x20;
@@ -56,8 +56,11 @@ final class FanoutByClient
         return (code & 0xFFFFL) | ((jumpTrue & 0xFFL) << 16) | ((jumpFalse & 0xFFL) << 24) | ((k & 0xFFFF_FFFFL) << 32);
     }
 
-    /** What the program computes for an IPv4 source address (for tests): the kernel takes it modulo the group size. */
-    static long hash(final int sourceAddress)
+    /**
+     * What the program computes for an IPv4 source address; the kernel takes it modulo the group size, so a worker
+     * can tell which worker owns a client.
+     */
+    public static long hash(final int sourceAddress)
     {
         return ((sourceAddress * GOLDEN_RATIO_32) & 0xFFFF_FFFFL) >>> HIGH_HALF_SHIFT;
     }
