@@ -48,7 +48,9 @@ final class ListCommand implements Callable<Integer>
     @Option(names = "--thresholds", description = "Upper and lower connection thresholds.")
     private boolean thresholds;
 
-    @Option(names = "--persistent-conn", description = "Persistence templates per real server.")
+    @Option(names = "--persistent-conn",
+        description = "Persistence templates per real server (PersistConn); with -c, ipvsadm's pe name and pe_data " +
+            "columns (the templates themselves are the -c entries with source port 0 and state NONE).")
     private boolean persistentConn;
 
     @Option(names = "--exact", description = "Unscaled numbers in --stats and --rate.")

@@ -32,6 +32,13 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DirectorSnapshot
 {
+    /**
+     * What {@code ipvsadm -Lnc} shows as a template's state whatever its protocol: IPVS names template states from
+     * a table of their own ({@code ip_vs_ctpl_state_name_table}), where a template that was never assured is
+     * {@code NONE}; a UDP template is not {@code UDP} there.
+     */
+    static final String TEMPLATE_STATE = "NONE";
+
     private DirectorSnapshot()
     {
     }
@@ -146,8 +153,8 @@ public final class DirectorSnapshot
                         // IPVS connects to the virtual port when the destination has none (DR/TUN port 0).
                         final int destinationPort = server != null && server.port() != 0 ? server.port() : vport;
                         rows.add(new ConnectionRow(protocol, TimeUnit.NANOSECONDS.toSeconds(expiresInNs),
-                            ConnectionState.name(state), clientAddr, clientPort, vaddr, vport,
-                            destinationAddress, destinationPort));
+                            template ? TEMPLATE_STATE : ConnectionState.name(state), clientAddr, clientPort, vaddr,
+                            vport, destinationAddress, destinationPort));
                     }, System.nanoTime());
                 return rows;
             }).get(timeoutMs, TimeUnit.MILLISECONDS);

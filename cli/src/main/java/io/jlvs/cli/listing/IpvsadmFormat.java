@@ -80,7 +80,7 @@ public final class IpvsadmFormat
         final StringBuilder out = new StringBuilder();
         if (request.connections())
         {
-            out.append(connections(listing));
+            out.append(connections(listing, request.view() == ListView.PERSISTENT_CONN));
         }
         if (request.timeout())
         {
@@ -135,10 +135,30 @@ public final class IpvsadmFormat
     /** {@code ipvsadm -L -n -c}: the connection entries (and persistence templates). */
     public static String connections(final Listing listing)
     {
+        return connections(listing, false);
+    }
+
+    /**
+     * {@code ipvsadm -L -n -c}, and with {@code persistentConn} {@code ipvsadm -L -n -c --persistent-conn}, whose
+     * title adds the persistence engine's columns ({@code pe name}, {@code pe_data}). ipvsadm fills them only for
+     * entries of a persistence engine (IPVS's {@code sip}); jlvs has none, so every row keeps the plain layout, as
+     * ipvsadm prints a template of a service without one. A template is listed as IPVS lists it: client port 0,
+     * state {@code NONE}.
+     */
+    public static String connections(final Listing listing, final boolean persistentConn)
+    {
         final StringBuilder out = new StringBuilder();
         out.append("IPVS connection entries").append(NEWLINE);
-        out.append(format("pro expire %-11s %-18s %-18s %s", "state", "source", "virtual", "destination"))
-            .append(NEWLINE);
+        if (persistentConn)
+        {
+            out.append(format("pro expire %-11s %-18s %-18s %-18s %-16s %s", "state", "source", "virtual",
+                "destination", "pe name", "pe_data")).append(NEWLINE);
+        }
+        else
+        {
+            out.append(format("pro expire %-11s %-18s %-18s %s", "state", "source", "virtual", "destination"))
+                .append(NEWLINE);
+        }
         for (final ConnectionRow c : listing.connections())
         {
             final String expire = format("%02d:%02d",

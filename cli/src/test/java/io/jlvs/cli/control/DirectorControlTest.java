@@ -3,11 +3,13 @@ package io.jlvs.cli.control;
 import io.jlvs.dataplane.Director;
 import io.jlvs.dataplane.DirectorOptions;
 import io.jlvs.dataplane.service.RealServerSpec;
+import io.jlvs.dataplane.service.VirtualAddress;
 import io.jlvs.dataplane.service.VirtualServiceSpec;
 import io.jlvs.dataplane.transport.MemoryTransport;
 import io.jlvs.fixtures.FrameBuilder;
 import io.jlvs.scheduler.Ipv4;
 import io.jlvs.scheduler.RealServer;
+import io.jlvs.scheduler.SchedulerFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,6 +133,46 @@ class DirectorControlTest
         final String[] service = lines.get(3).trim().split("\\s+");
         assertEquals(List.of("TCP", "198.18.0.100:80", "1", "1", "0", Long.toString(chosen.inBytes()), "0"),
             List.of(service), lines.get(3));
+    }
+
+    @Test
+    void persistenceTemplatesAreListedAsIpvsadmListsThemWithSourcePortZeroStateNoneAndPersistConn()
+        throws Exception
+    {
+        // UDP, where the connection's own state is UDP: the template's is still NONE, as IPVS lists templates.
+        director.apply(List.of(new VirtualServiceSpec(VirtualServiceSpec.UDP,
+            List.of(new VirtualAddress(Ipv4.parse("198.18.0.100"), 53)), 0, "rr", SchedulerFlags.NONE, 300,
+            VirtualServiceSpec.HOST_NETMASK, List.of(RealServerSpec.route(Ipv4.parse("198.18.0.101"), 53, 1),
+                RealServerSpec.route(Ipv4.parse("198.18.0.102"), 53, 1)))));
+        answerArp("198.18.0.101", 0x02_00_00_00_01_01L);
+        answerArp("198.18.0.102", 0x02_00_00_00_01_02L);
+        awaitNeighbours();
+        transport.inject(FrameBuilder.udp().dstMac(DIRECTOR_MAC).src("198.18.0.10", 40002)
+            .dst("198.18.0.100", 53).payload(new byte[] {1}).build(), 0);
+
+        final String template = awaitLine("list connections", line -> line.contains(" 198.18.0.10:0 "));
+
+        final String[] columns = template.trim().split("\\s+");
+        assertEquals(List.of("UDP", "NONE", "198.18.0.10:0", "198.18.0.100:53"),
+            List.of(columns[0], columns[2], columns[3], columns[4]), template);
+        final String server = columns[5];
+        final String connection = awaitLine("list connections", line -> line.contains(" 198.18.0.10:40002 "));
+        final String[] entry = connection.trim().split("\\s+");
+        assertEquals(List.of("UDP", "UDP", "198.18.0.10:40002", "198.18.0.100:53", server),
+            List.of(entry[0], entry[2], entry[3], entry[4], entry[5]), connection);
+        // --persistent-conn: the chosen server holds the one template (PersistConn), the other none.
+        final List<String> persistent = ControlClient.request(path, "list persistent-conn", TIMEOUT_MS)
+            .lines().toList();
+        assertEquals("UDP  198.18.0.100:53 rr persistent 300", persistent.get(3), String.join("\n", persistent));
+        for (final String line : persistent.subList(4, persistent.size()))
+        {
+            final String[] row = line.trim().split("\\s+");
+            assertEquals(row[1].equals(server) ? "1" : "0", row[3], line);
+        }
+        final List<String> withPe = ControlClient.request(path, "list persistent-conn connections", TIMEOUT_MS)
+            .lines().toList();
+        assertEquals("pro expire state       source             virtual            destination        pe name" +
+            "          pe_data", withPe.get(1));
     }
 
     @Test

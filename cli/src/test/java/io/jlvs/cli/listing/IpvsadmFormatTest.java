@@ -193,6 +193,26 @@ class IpvsadmFormatTest
     }
 
     @Test
+    void persistentConnWithConnectionsAddsThePersistenceEngineColumnsToTheTitleOnly()
+    {
+        final Listing listing = new Listing(SIZE, "eth0", List.of(), 900, 120, 300, List.of(
+            new ConnectionRow(UDP, 299, "NONE", Ipv4.parse("198.18.0.10"), 0, Ipv4.parse("198.18.0.100"), 53,
+                Ipv4.parse("198.18.0.11"), 53),
+            new ConnectionRow(UDP, 300, "UDP", Ipv4.parse("198.18.0.10"), 40000, Ipv4.parse("198.18.0.100"), 53,
+                Ipv4.parse("198.18.0.11"), 53)), List.of(), List.of(), List.of());
+
+        // ipvsadm: "pro expire %-11s %-18s %-18s %-18s %-16s %s" for the title; entries without a persistence
+        // engine keep "%-3s %-6s %-11s %-18s %-18s %s"
+        assertLines(List.of(
+            "IPVS connection entries",
+            "pro expire state" + sp(7) + "source" + sp(13) + "virtual" + sp(12) + "destination" + sp(8) + "pe name" +
+                sp(10) + "pe_data",
+            "UDP 04:59  NONE" + sp(8) + "198.18.0.10:0" + sp(6) + "198.18.0.100:53" + sp(4) + "198.18.0.11:53",
+            "UDP 05:00  UDP" + sp(9) + "198.18.0.10:40000" + sp(2) + "198.18.0.100:53" + sp(4) + "198.18.0.11:53"),
+            IpvsadmFormat.render(listing, new ListRequest(ListView.PERSISTENT_CONN, false, true, false, false, false)));
+    }
+
+    @Test
     void printsTimeoutsAsIpvsadmTimeout()
     {
         final Listing listing = new Listing(SIZE, "eth0", List.of(), 900, 120, 300, List.of(), List.of(), List.of(), List.of());
