@@ -10,7 +10,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code bin/jlvs}: the entry point, a picocli command whose subcommands are {@code run}, {@code list}, {@code demo},
- * {@code doctor}, {@code tunnel-endpoint} and ipvsadm's verbs ({@link IpvsadmVerbs}).
+ * {@code doctor}, {@code tunnel-endpoint}, {@code bench} (which {@code bin/jlvs} runs from the benchmarks jar) and
+ * ipvsadm's verbs ({@link IpvsadmVerbs}).
  */
 @Command(
     name = "jlvs",
@@ -18,7 +19,7 @@ import java.util.concurrent.Callable;
     version = Main.VERSION,
     description = "A userspace IPVS director (DR) in pure Java.",
     subcommands = {RunCommand.class, ListCommand.class, DemoCommand.class, DoctorCommand.class,
-        TunnelEndpointCommand.class,
+        TunnelEndpointCommand.class, BenchCommand.class,
         IpvsadmVerbs.AddService.class, IpvsadmVerbs.EditService.class, IpvsadmVerbs.DeleteService.class,
         IpvsadmVerbs.AddServer.class, IpvsadmVerbs.EditServer.class, IpvsadmVerbs.DeleteServer.class,
         IpvsadmVerbs.Zero.class, IpvsadmVerbs.Save.class, IpvsadmVerbs.RestoreRules.class,

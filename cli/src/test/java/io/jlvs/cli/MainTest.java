@@ -43,6 +43,20 @@ class MainTest
     }
 
     @Test
+    void benchIsListedAndPointsAtTheBenchmarksJarWithTheHarnessArguments()
+    {
+        final Cli help = Cli.run("--help");
+        final Cli bench = Cli.run("bench", "--seconds", "5", "--short");
+
+        assertTrue(help.out().contains("\n  bench "), help.out());
+        assertEquals(ExitCodes.USAGE, bench.exitCode(), bench.toString());
+        assertTrue(bench.err().startsWith("jlvs: bench runs from the benchmarks jar, not the application's: " +
+            "bin/jlvs bench --seconds 5 --short "), bench.toString());
+        assertTrue(bench.err().contains("io.jlvs.bench.harness.Main --seconds 5 --short\n"), bench.toString());
+        assertEquals("", bench.out());
+    }
+
+    @Test
     void noSubcommandIsAUsageError()
     {
         final Cli cli = Cli.run();
