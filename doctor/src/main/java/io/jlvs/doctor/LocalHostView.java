@@ -127,6 +127,8 @@ public final class LocalHostView implements HostView
     @Override
     public Reading processes()
     {
+        // Only processes of the network namespace examined: a tunnel endpoint in another one decapsulates nothing here.
+        final String namespace = examinedNamespace();
         final StringBuilder lines = new StringBuilder();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC))
         {
@@ -148,7 +150,7 @@ public final class LocalHostView implements HostView
                     // the process ended while we looked: it runs nothing anymore
                     continue;
                 }
-                if (!commandLine.isEmpty())
+                if (!commandLine.isEmpty() && (namespace == null || namespace.equals(networkNamespaceOf(entry))))
                 {
                     lines.append(pid).append(' ').append(commandLine.replace('\n', ' ')).append('\n');
                 }
@@ -159,6 +161,29 @@ public final class LocalHostView implements HostView
             return Reading.failed("cannot list " + PROC + ": " + ex.getMessage());
         }
         return Reading.present(lines.toString());
+    }
+
+    /** The network namespace this view examines, as its /proc link reads ({@code net:[4026531840]}); null if unknown. */
+    private String examinedNamespace()
+    {
+        if (commandPrefix.isEmpty())
+        {
+            return networkNamespaceOf(Path.of("/proc/self"));
+        }
+        final Reading link = run("readlink", "/proc/self/ns/net");
+        return link.isPresent() ? link.text().strip() : null;
+    }
+
+    private static String networkNamespaceOf(final Path processDirectory)
+    {
+        try
+        {
+            return Files.readSymbolicLink(processDirectory.resolve("ns/net")).toString();
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            return null;
+        }
     }
 
     @Override
