@@ -92,6 +92,12 @@ final class DemoCommand implements Callable<Integer>
             "listing shows Local) and forwards the rest. Needs nft.")
     private Integer localWeight;
 
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+        description = "Forwarding workers of the demo director, AF_PACKET sockets of one fanout group (1.." +
+            Transports.MAX_WORKERS + ", default: ${DEFAULT-VALUE}). A client's traffic always lands on one worker, " +
+            "which keeps persistence and fragments right, so the demo's one client uses one worker.")
+    private int workers;
+
     @Override
     public Integer call() throws Exception
     {
@@ -117,10 +123,12 @@ final class DemoCommand implements Callable<Integer>
         out.flush();
         try (Lab lab = Lab.start(LabSpec.builder().realServerCount(weights.size()).withProbe(false).build()))
         {
-            final PacketTransport transport = NetworkNamespace.call(lab.directorNamespace(),
-                () -> Transports.open(Transports.Kind.afpacket, lab.directorInterface()));
+            // The lab's namespace is new, so any group id is free in it; the pid's is as good as any.
+            final List<PacketTransport> transports = NetworkNamespace.call(lab.directorNamespace(),
+                () -> Transports.openWorkers(Transports.Kind.afpacket, lab.directorInterface(), workers,
+                    Transports.fanoutGroupId(ProcessHandle.current().pid())));
             final HttpServer localServer = localWeight != null ? serveOnDirectorHost(lab) : null;
-            try (Director director = new Director(transport, DirectorOptions.defaults()))
+            try (Director director = new Director(transports, DirectorOptions.defaults()))
             {
                 if (localWeight != null)
                 {
@@ -132,7 +140,8 @@ final class DemoCommand implements Callable<Integer>
                 director.start();
                 out.println("jlvs demo: director on " + lab.directorNamespace() + "/" + lab.directorInterface() +
                     ", VIP " + LabAddresses.formatIpv4(lab.vip()) + ":" + Lab.HTTP_PORT + ", " + scheduler +
-                    ", weights " + joined(weights) + (localWeight != null ? ", director " + localWeight : ""));
+                    ", weights " + joined(weights) + (localWeight != null ? ", director " + localWeight : "") +
+                    (workers > 1 ? ", " + workers + " workers" : ""));
                 out.flush();
                 if (!awaitNeighbours(director))
                 {
@@ -191,6 +200,11 @@ final class DemoCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(),
                 "--local-weight must be >= 0, weight=" + localWeight);
+        }
+        final String workersRefused = Transports.checkWorkers(workers, Transports.Kind.afpacket);
+        if (workersRefused != null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), workersRefused);
         }
         if (!Schedulers.exists(scheduler))
         {

@@ -46,7 +46,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A reload that fails keeps the running configuration. What the director runs is what the health monitor publishes:
  * the configured services less the real servers that fail their checks (or with those at weight 0, with
  * {@code inhibit_on_failure}), and the sorry server when a service loses its quorum. A real server whose address is
- * this host's is served by this host's own stack ("Local"), when {@code nft} is there to make that safe.
+ * this host's is served by this host's own stack ("Local"), when {@code nft} is there to make that safe. With
+ * {@code --workers N} the interface is read by N forwarding workers, AF_PACKET sockets of one fanout group that
+ * picks the worker by client address.
  */
 @Command(
     name = "run",
@@ -88,12 +90,21 @@ final class RunCommand implements Callable<Integer>
         description = "Packet I/O: afpacket (Linux TPACKET_V3 ring, default) or pcap (portable, slower).")
     private Transports.Kind io;
 
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+        description = "Forwarding workers, each with its own AF_PACKET socket in one PACKET_FANOUT group on the " +
+            "interface, its own ring, threads and connection-table shard (1.." + Transports.MAX_WORKERS +
+            ", default: ${DEFAULT-VALUE}; more than 1 needs --io afpacket). The group picks the worker by client " +
+            "address, so a client's traffic always lands on one worker, which keeps persistence and fragments " +
+            "right, and one client alone therefore uses one worker.")
+    private int workers;
+
     @Option(names = "--ring-size", paramLabel = "N", defaultValue = "" + DirectorOptions.DEFAULT_RING_SIZE,
         description = "Slots of the capture-to-forwarding ring, a power of two (default: ${DEFAULT-VALUE}).")
     private int ringSize;
 
     @Option(names = "--connections", paramLabel = "N", defaultValue = "" + DirectorOptions.DEFAULT_CONNECTION_CAPACITY,
-        description = "Capacity of the connection table, templates included (default: ${DEFAULT-VALUE}).")
+        description = "Capacity of the connection table, templates included, shared equally among the workers' " +
+            "shards (default: ${DEFAULT-VALUE}).")
     private int connections;
 
     @Option(names = "--wait", paramLabel = "busy|yield|sleep|block", defaultValue = "sleep",
@@ -131,6 +142,12 @@ final class RunCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
 
+        final String workersRefused = checkWorkers(workers, io, connections);
+        if (workersRefused != null)
+        {
+            err.println("jlvs: " + workersRefused);
+            return ExitCodes.USAGE;
+        }
         final Loaded loaded;
         final DirectorOptions options;
         final LocalForwarding local;
@@ -163,10 +180,11 @@ final class RunCommand implements Callable<Integer>
             return ExitCodes.USAGE;
         }
 
-        final PacketTransport transport;
+        final List<PacketTransport> transports;
         try
         {
-            transport = Transports.open(io, interfaceName);
+            transports = Transports.openWorkers(io, interfaceName, workers,
+                Transports.fanoutGroupId(ProcessHandle.current().pid()));
         }
         catch (final RuntimeException | LinkageError ex)
         {
@@ -177,11 +195,11 @@ final class RunCommand implements Callable<Integer>
 
         try
         {
-            director = new Director(transport, options);
+            director = new Director(transports, options);
         }
         catch (final RuntimeException ex)
         {
-            transport.close();
+            Transports.closeAll(transports);
             throw ex;
         }
         if (local.available())
@@ -237,7 +255,8 @@ final class RunCommand implements Callable<Integer>
             Signals.handle("INT", stop::countDown);
             Signals.handle("HUP", () -> reloadOnSignal(out, err));
             out.println("jlvs: " + describe(loaded.specs()) + " on " + interfaceName + " (" + io +
-                "), control socket " + running.control.path() + (backup ? ", backup (no ARP for the VIPs)" : ""));
+                (workers > 1 ? ", " + workers + " workers" : "") + "), control socket " + running.control.path() +
+                (backup ? ", backup (no ARP for the VIPs)" : ""));
             out.flush();
             awaitStop(stop, err);
         }
@@ -256,6 +275,25 @@ final class RunCommand implements Callable<Integer>
         out.println("jlvs: stopped");
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * Why {@code --workers} cannot be served as asked, or null: the transport must take that many workers, and each
+     * worker's shard needs room for at least one connection.
+     */
+    static String checkWorkers(final int workers, final Transports.Kind io, final int connections)
+    {
+        final String refused = Transports.checkWorkers(workers, io);
+        if (refused != null)
+        {
+            return refused;
+        }
+        if (workers > 1 && connections < workers)
+        {
+            return "--connections must be at least --workers (each worker's shard holds connections / workers), " +
+                "connections=" + connections + ", workers=" + workers;
+        }
+        return null;
     }
 
     private void awaitStop(final CountDownLatch stop, final PrintWriter err) throws InterruptedException

@@ -28,6 +28,16 @@ class DemoCommandTest
     }
 
     @Test
+    void workersOutsideOneToSixtyFourAreAUsageError()
+    {
+        final Cli cli = Cli.run("demo", "--workers", "65");
+
+        assertEquals(ExitCodes.USAGE, cli.exitCode(), cli.toString());
+        assertTrue(cli.err().contains("--workers must be 1..64, workers=65"), cli.toString());
+        assertEquals("", cli.out(), "nothing built");
+    }
+
+    @Test
     void unknownSchedulerIsAUsageErrorNamingTheKnownOnes()
     {
         final Cli cli = Cli.run("demo", "--scheduler", "fastest");

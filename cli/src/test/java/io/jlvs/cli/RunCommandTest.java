@@ -87,6 +87,72 @@ class RunCommandTest
     }
 
     @Test
+    void workersOutsideOneToSixtyFourAreAUsageErrorAndStartNothing() throws IOException
+    {
+        final Path config = write("good.conf", goodConfig());
+        final Path control = directory.resolve("control.sock");
+
+        for (final String workers : List.of("0", "65", "-1"))
+        {
+            final Cli cli = Cli.run("run", "--config", config.toString(), "--interface", NO_SUCH_INTERFACE,
+                "--control", control.toString(), "--workers", workers);
+
+            assertEquals(ExitCodes.USAGE, cli.exitCode(), cli.toString());
+            assertEquals("jlvs: --workers must be 1..64, workers=" + workers + "\n", cli.err());
+            assertFalse(Files.exists(control), "no control socket for a director that never started");
+        }
+    }
+
+    @Test
+    void severalWorkersNeedAfPacketBecauseOnlyItsFanoutGroupSplitsTheInterface() throws IOException
+    {
+        final Path config = write("good.conf", goodConfig());
+
+        final Cli cli = Cli.run("run", "--config", config.toString(), "--interface", NO_SUCH_INTERFACE,
+            "--control", directory.resolve("control.sock").toString(), "--io", "pcap", "--workers", "2");
+
+        assertEquals(ExitCodes.USAGE, cli.exitCode(), cli.toString());
+        assertTrue(cli.err().startsWith("jlvs: --workers 2 needs --io afpacket"), cli.toString());
+    }
+
+    @Test
+    void severalWorkersNeedRoomForAConnectionInEachShard() throws IOException
+    {
+        final Path config = write("good.conf", goodConfig());
+
+        final Cli cli = Cli.run("run", "--config", config.toString(), "--interface", NO_SUCH_INTERFACE,
+            "--control", directory.resolve("control.sock").toString(), "--workers", "4", "--connections", "3");
+
+        assertEquals(ExitCodes.USAGE, cli.exitCode(), cli.toString());
+        assertTrue(cli.err().startsWith("jlvs: --connections must be at least --workers"), cli.toString());
+    }
+
+    @Test
+    void validWorkersGoOnToOpenTheInterfaceWhichFailsHere() throws IOException
+    {
+        final Path config = write("good.conf", goodConfig());
+
+        final Cli cli = Cli.run("run", "--config", config.toString(), "--interface", NO_SUCH_INTERFACE,
+            "--control", directory.resolve("control.sock").toString(), "--workers", "64");
+
+        assertEquals(ExitCodes.FAILURE, cli.exitCode(), cli.toString());
+        assertTrue(cli.err().contains("jlvs: cannot open interface " + NO_SUCH_INTERFACE + " with afpacket: "),
+            cli.toString());
+    }
+
+    @Test
+    void helpSaysThatAClientAlwaysLandsOnOneWorker()
+    {
+        final Cli cli = Cli.run("run", "--help");
+
+        assertEquals(ExitCodes.OK, cli.exitCode(), cli.toString());
+        final String help = cli.out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("--workers=N"), help);
+        assertTrue(help.contains("a client's traffic always lands on one worker, which keeps persistence and " +
+            "fragments right, and one client alone therefore uses one worker"), help);
+    }
+
+    @Test
     void warningsAreReportedWithFileLineColumnAndAnInterfaceThatCannotBeOpenedExitsOne() throws IOException
     {
         final Path config = write("warn.conf",
