@@ -54,7 +54,7 @@ public final class DirectorControl implements ControlHandler
 
     /**
      * @param reload              what {@code reload} does, or null when this director has no configuration file.
-     * @param forwardingTimeoutMs how long a request waits for the forwarding thread (connection listings).
+     * @param forwardingTimeoutMs how long a request waits for the forwarding threads (connection listings).
      */
     public DirectorControl(final Director director, final Reload reload, final long forwardingTimeoutMs)
     {

@@ -8,12 +8,13 @@ import io.jlvs.conntrack.Timeouts;
 import io.jlvs.dataplane.Director;
 import io.jlvs.dataplane.counter.Counter;
 import io.jlvs.dataplane.counter.Counters;
+import io.jlvs.dataplane.forward.ForwardingHandler;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.service.VirtualAddress;
 import io.jlvs.dataplane.service.VirtualService;
 import io.jlvs.dataplane.service.VirtualServiceSpec;
+import io.jlvs.dataplane.transport.PacketTransport;
 import io.jlvs.dataplane.transport.TransportCounter;
-import io.jlvs.dataplane.transport.TransportCounters;
 import io.jlvs.scheduler.RealServer;
 
 import java.util.ArrayList;
@@ -26,9 +27,10 @@ import java.util.concurrent.TimeoutException;
  * Takes a {@link Listing} from a running {@link Director}, on the calling (control) thread.
  * <p>
  * Services, weights and connection counts come from the table the control plane last published and from the real
- * servers' single-writer counters, which any thread may read; so may the neighbour cache. The connection table
- * belongs to the forwarding thread, so it is read there, as a task through {@link Director#onForwardingThread}, and
- * waited for with a timeout.
+ * servers' single-writer counters, which any thread may read (each sums its per-worker cells); so may the neighbour
+ * cache and the counters. Each forwarding worker owns one shard of the connection table, so each shard is read on
+ * its worker's thread, as a task through {@link Director#onEachForwardingThread}, and the shards' rows are merged;
+ * all of them are waited for with one timeout.
  */
 public final class DirectorSnapshot
 {
@@ -44,9 +46,9 @@ public final class DirectorSnapshot
     }
 
     /**
-     * @param withConnections  also read the connection table (costs the forwarding thread one pass over it).
-     * @param timeoutMs        how long to wait for the forwarding thread to answer.
-     * @throws TimeoutException when the forwarding thread did not answer in time (it is stopped or overloaded).
+     * @param withConnections  also read the connection table (costs each forwarding thread one pass over its shard).
+     * @param timeoutMs        how long to wait for the forwarding threads to answer.
+     * @throws TimeoutException when a forwarding thread did not answer in time (it is stopped or overloaded).
      */
     public static Listing take(final Director director, final boolean withConnections, final long timeoutMs)
         throws TimeoutException, InterruptedException
@@ -76,8 +78,9 @@ public final class DirectorSnapshot
             timeouts.udpSeconds(),
             connections,
             counters(director.counters()),
-            transportCounters(director.transport().counters()),
-            neighbours(director.neighbours()));
+            transportCounters(director.transports()),
+            neighbours(director.neighbours()),
+            director.workers());
     }
 
     /** One row per VIP:port of each service (one per fwmark service), with its servers. */
@@ -138,31 +141,56 @@ public final class DirectorSnapshot
     private static List<ConnectionRow> connections(final Director director, final long timeoutMs)
         throws TimeoutException, InterruptedException
     {
+        final List<List<ConnectionRow>> shards;
         try
         {
-            return director.onForwardingThread(handler ->
-            {
-                final ServiceTable table = handler.table();
-                final ConnectionTable connections = handler.connections();
-                final List<ConnectionRow> rows = new ArrayList<>(connections.size());
-                connections.forEach(
-                    (protocol, clientAddr, clientPort, vaddr, vport, serverId, state, template, expiresInNs) ->
-                    {
-                        final RealServer server = table.server(serverId);
-                        final int destinationAddress = server != null ? server.address() : 0;
-                        // IPVS connects to the virtual port when the destination has none (DR/TUN port 0).
-                        final int destinationPort = server != null && server.port() != 0 ? server.port() : vport;
-                        rows.add(new ConnectionRow(protocol, TimeUnit.NANOSECONDS.toSeconds(expiresInNs),
-                            template ? TEMPLATE_STATE : ConnectionState.name(state), clientAddr, clientPort, vaddr,
-                            vport, destinationAddress, destinationPort));
-                    }, System.nanoTime());
-                return rows;
-            }).get(timeoutMs, TimeUnit.MILLISECONDS);
+            shards = director.onEachForwardingThread(DirectorSnapshot::shard).get(timeoutMs, TimeUnit.MILLISECONDS);
         }
         catch (final ExecutionException ex)
         {
             throw new IllegalStateException("reading the connection table failed: " + ex.getCause(), ex.getCause());
         }
+        return merge(shards);
+    }
+
+    /** One worker's shard of the connection table, as rows; on that worker's forwarding thread. */
+    private static List<ConnectionRow> shard(final ForwardingHandler handler)
+    {
+        final ServiceTable table = handler.table();
+        final ConnectionTable connections = handler.connections();
+        final List<ConnectionRow> rows = new ArrayList<>(connections.size());
+        connections.forEach(
+            (protocol, clientAddr, clientPort, vaddr, vport, serverId, state, template, expiresInNs) ->
+            {
+                final RealServer server = table.server(serverId);
+                final int destinationAddress = server != null ? server.address() : 0;
+                // IPVS connects to the virtual port when the destination has none (DR/TUN port 0).
+                final int destinationPort = server != null && server.port() != 0 ? server.port() : vport;
+                rows.add(new ConnectionRow(protocol, TimeUnit.NANOSECONDS.toSeconds(expiresInNs),
+                    template ? TEMPLATE_STATE : ConnectionState.name(state), clientAddr, clientPort, vaddr,
+                    vport, destinationAddress, destinationPort));
+            }, System.nanoTime());
+        return rows;
+    }
+
+    /**
+     * The shards' rows as one table, in worker order. A client's connections and its template all live in one
+     * shard (the fanout group picks the worker by client address), so no entry is in two shards and the rows are
+     * only concatenated; ipvsadm's own listing follows its hash table's order, so no order is promised either.
+     */
+    static List<ConnectionRow> merge(final List<List<ConnectionRow>> shards)
+    {
+        int size = 0;
+        for (final List<ConnectionRow> shard : shards)
+        {
+            size += shard.size();
+        }
+        final List<ConnectionRow> rows = new ArrayList<>(size);
+        for (final List<ConnectionRow> shard : shards)
+        {
+            rows.addAll(shard);
+        }
+        return rows;
     }
 
     /** The neighbour cache's entries, read from this thread: its {@code forEach} may be called from any. */
@@ -173,22 +201,53 @@ public final class DirectorSnapshot
         return rows;
     }
 
-    private static List<CounterRow> counters(final Counters counters)
+    /**
+     * Every dataplane counter summed over the workers, and each worker's own count when there are several (the sum
+     * is then taken from those counts, read once, so that a line adds up).
+     */
+    static List<CounterRow> counters(final Counters counters)
     {
+        final int workers = counters.workers();
         final List<CounterRow> rows = new ArrayList<>();
         for (final Counter counter : Counter.values())
         {
-            rows.add(new CounterRow(counter.name(), counter.label(), counters.get(counter), counter.isDrop()));
+            if (workers == 1)
+            {
+                rows.add(new CounterRow(counter.name(), counter.label(), counters.get(counter), counter.isDrop()));
+                continue;
+            }
+            final List<Long> perWorker = new ArrayList<>(workers);
+            long total = 0;
+            for (int w = 0; w < workers; w++)
+            {
+                final long value = counters.get(w, counter);
+                perWorker.add(value);
+                total += value;
+            }
+            rows.add(new CounterRow(counter.name(), counter.label(), total, counter.isDrop(), perWorker));
         }
         return rows;
     }
 
-    private static List<CounterRow> transportCounters(final TransportCounters counters)
+    /**
+     * Every transport counter summed over the workers' transports (one socket each), and each one's own count when
+     * there are several. The sum is taken from the per-worker values read once, so that it is their sum exactly.
+     */
+    static List<CounterRow> transportCounters(final List<PacketTransport> transports)
     {
         final List<CounterRow> rows = new ArrayList<>();
         for (final TransportCounter counter : TransportCounter.values())
         {
-            rows.add(new CounterRow(counter.name(), counter.label(), counters.get(counter), false));
+            final List<Long> perWorker = new ArrayList<>(transports.size());
+            long total = 0;
+            for (final PacketTransport transport : transports)
+            {
+                final long value = transport.counters().get(counter);
+                perWorker.add(value);
+                total += value;
+            }
+            rows.add(new CounterRow(counter.name(), counter.label(), total, false,
+                transports.size() > 1 ? perWorker : List.of()));
         }
         return rows;
     }

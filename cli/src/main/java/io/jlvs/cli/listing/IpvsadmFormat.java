@@ -53,6 +53,16 @@ public final class IpvsadmFormat
     /** What the MAC column shows for an address no MAC was ever learnt for (as {@code ip neigh} leaves it out). */
     private static final String NO_MAC = "-";
 
+    /** The longest counter name ({@code DROP_FRAGMENT_HOLD_EXPIRED} is 26) may push its line out: names stay whole. */
+    private static final int COUNTER_NAME_WIDTH = 24;
+    /** A long's 19 digits and a sign: a total never pushes its line out. */
+    private static final int COUNTER_TOTAL_WIDTH = 20;
+    /**
+     * One worker's count: 10^14 frames is more than three years at 1 Mpps, and the column stays narrow enough for a
+     * few workers side by side; a longer count only pushes its line out.
+     */
+    private static final int WORKER_COUNT_WIDTH = 14;
+
     private static final String NEWLINE = "\n";
 
     private static final Comparator<ServiceRow> SERVICE_ORDER = Comparator
@@ -181,13 +191,31 @@ public final class IpvsadmFormat
 
     /**
      * jlvs's own view: every dataplane counter, then the drops by reason with their total, then the transport's
-     * counters. Each line is {@code NAME value label}: the name for scripts, the label for people.
+     * counters. Each line is {@code NAME value label}: the name for scripts, the label for people. With more than one
+     * forwarding worker the value is the workers' sum and each worker's own count follows it, in worker order, under
+     * a title line; the sum stays the second column either way.
      */
     public static String counters(final Listing listing)
     {
+        final int columns = listing.workers() > 1 ? listing.workers() : 0;
         final StringBuilder out = new StringBuilder();
-        out.append("Dataplane counters (interface ").append(listing.interfaceName()).append(')').append(NEWLINE);
+        out.append("Dataplane counters (interface ").append(listing.interfaceName());
+        if (columns > 0)
+        {
+            out.append(", ").append(columns).append(" workers");
+        }
+        out.append(')').append(NEWLINE);
+        if (columns > 0)
+        {
+            out.append(format("  %-" + COUNTER_NAME_WIDTH + "s %" + COUNTER_TOTAL_WIDTH + "s", "", "total"));
+            for (int w = 0; w < columns; w++)
+            {
+                out.append(format(" %" + WORKER_COUNT_WIDTH + "s", "worker " + w));
+            }
+            out.append(NEWLINE);
+        }
         long drops = 0;
+        final long[] workerDrops = new long[columns];
         for (final CounterRow counter : listing.counters())
         {
             if (!counter.drop())
@@ -202,9 +230,18 @@ public final class IpvsadmFormat
             {
                 appendCounter(out, counter);
                 drops += counter.value();
+                for (int w = 0; w < columns && w < counter.perWorker().size(); w++)
+                {
+                    workerDrops[w] += counter.perWorker().get(w);
+                }
             }
         }
-        appendCounter(out, new CounterRow("DROPS_TOTAL", "every frame dropped or ignored", drops, true));
+        final List<Long> perWorker = new ArrayList<>(columns);
+        for (final long value : workerDrops)
+        {
+            perWorker.add(value);
+        }
+        appendCounter(out, new CounterRow("DROPS_TOTAL", "every frame dropped or ignored", drops, true, perWorker));
         out.append("Transport").append(NEWLINE);
         for (final CounterRow counter : listing.transportCounters())
         {
@@ -240,7 +277,13 @@ public final class IpvsadmFormat
 
     private static void appendCounter(final StringBuilder out, final CounterRow counter)
     {
-        out.append(format("  %-24s %20d  %s", counter.name(), counter.value(), counter.label())).append(NEWLINE);
+        out.append(format("  %-" + COUNTER_NAME_WIDTH + "s %" + COUNTER_TOTAL_WIDTH + "d", counter.name(),
+            counter.value()));
+        for (final long value : counter.perWorker())
+        {
+            out.append(format(" %" + WORKER_COUNT_WIDTH + "d", value));
+        }
+        out.append("  ").append(counter.label()).append(NEWLINE);
     }
 
     private static String title(final ListView view)

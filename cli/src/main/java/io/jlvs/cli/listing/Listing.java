@@ -12,11 +12,13 @@ import java.util.List;
  * @param tcpTimeoutSeconds    {@code ipvsadm --timeout}'s tcp (ESTABLISHED).
  * @param tcpFinTimeoutSeconds {@code ipvsadm --timeout}'s tcpfin (FIN_WAIT).
  * @param udpTimeoutSeconds    {@code ipvsadm --timeout}'s udp.
- * @param connections          the connection table, only when it was asked for (reading it costs the forwarding
- *                             thread time), else empty.
+ * @param connections          the connection table, every worker's shard, only when it was asked for (reading it
+ *                             costs the forwarding threads time), else empty.
  * @param counters             every dataplane counter.
- * @param transportCounters    every counter of the interface's transport.
+ * @param transportCounters    every counter of the interface's transports (one per worker), summed.
  * @param neighbours           the neighbour cache's entries: the real servers the director resolves.
+ * @param workers              how many forwarding workers the director runs (each counter row then has as many
+ *                             per-worker counts when there is more than one).
  */
 public record Listing(
     int size,
@@ -28,14 +30,36 @@ public record Listing(
     List<ConnectionRow> connections,
     List<CounterRow> counters,
     List<CounterRow> transportCounters,
-    List<NeighbourRow> neighbours)
+    List<NeighbourRow> neighbours,
+    int workers)
 {
     public Listing
     {
+        if (workers < 1)
+        {
+            throw new IllegalArgumentException("workers must be >= 1, workers=" + workers);
+        }
         services = List.copyOf(services);
         connections = List.copyOf(connections);
         counters = List.copyOf(counters);
         transportCounters = List.copyOf(transportCounters);
         neighbours = List.copyOf(neighbours);
+    }
+
+    /** A listing of a director with one forwarding worker. */
+    public Listing(
+        final int size,
+        final String interfaceName,
+        final List<ServiceRow> services,
+        final long tcpTimeoutSeconds,
+        final long tcpFinTimeoutSeconds,
+        final long udpTimeoutSeconds,
+        final List<ConnectionRow> connections,
+        final List<CounterRow> counters,
+        final List<CounterRow> transportCounters,
+        final List<NeighbourRow> neighbours)
+    {
+        this(size, interfaceName, services, tcpTimeoutSeconds, tcpFinTimeoutSeconds, udpTimeoutSeconds, connections,
+            counters, transportCounters, neighbours, 1);
     }
 }

@@ -256,6 +256,28 @@ class IpvsadmFormatTest
     }
 
     @Test
+    void countersOfSeveralWorkersShowTheSumSecondThenEachWorkersCountUnderATitle()
+    {
+        final Listing listing = new Listing(SIZE, "eth0", List.of(), 900, 120, 300, List.of(),
+            List.of(new CounterRow("RX_FRAMES", "frames received", 12, false, List.of(5L, 7L)),
+                new CounterRow("DROP_TRUNCATED", "dropped: truncated frame", 3, true, List.of(1L, 2L)),
+                new CounterRow("DROP_MALFORMED", "dropped: malformed IPv4 header", 4, true, List.of(4L, 0L))),
+            List.of(new CounterRow("TX_FRAMES", "txFrames", 9, false, List.of(6L, 3L))), List.of(), 2);
+
+        assertLines(List.of(
+            "Dataplane counters (interface eth0, 2 workers)",
+            sp(2 + 24 + 1 + 15) + "total" + sp(7) + "worker 0" + sp(7) + "worker 1",
+            "  RX_FRAMES" + sp(15) + sp(19) + "12" + sp(14) + "5" + sp(14) + "7  frames received",
+            "Drops by reason",
+            "  DROP_TRUNCATED" + sp(10) + sp(20) + "3" + sp(14) + "1" + sp(14) + "2  dropped: truncated frame",
+            "  DROP_MALFORMED" + sp(10) + sp(20) + "4" + sp(14) + "4" + sp(14) + "0  dropped: malformed IPv4 header",
+            "  DROPS_TOTAL" + sp(13) + sp(20) + "7" + sp(14) + "5" + sp(14) + "2  every frame dropped or ignored",
+            "Transport",
+            "  TX_FRAMES" + sp(15) + sp(20) + "9" + sp(14) + "6" + sp(14) + "3  txFrames"),
+            IpvsadmFormat.counters(listing));
+    }
+
+    @Test
     void listRequestSurvivesTheRoundTripThroughItsRequestLine()
     {
         final ListRequest request = new ListRequest(ListView.STATS, true, true, false, true, true);
