@@ -154,6 +154,36 @@ class ServerStatisticsTest
             "no baseline left for it");
     }
 
+    @Test
+    void totalsAndRatesCountTheTrafficOfEveryForwardingWorker()
+    {
+        // Two workers keep their own cells for each server; the listing reads their sums.
+        final int workers = 2;
+        table = new ServiceTableBuilder(workers).build(List.of(VirtualServiceSpec.of(VirtualServiceSpec.TCP,
+            Ipv4.parse("198.18.0.100"), 80, "rr", List.of(RealServerSpec.route(Ipv4.parse("198.18.0.101"), 80, 1)))),
+            ServiceTable.EMPTY);
+        final RealServer server = table.services().get(0).servers()[0];
+        statistics.sample(table, nowNs);
+
+        // One period's traffic, half of it on each worker: the same numbers as one worker carrying it all.
+        for (int w = 0; w < workers; w++)
+        {
+            for (int i = 0; i < CONNECTIONS / workers; i++)
+            {
+                server.countConnection(w);
+            }
+            for (int i = 0; i < PACKETS / workers; i++)
+            {
+                server.countForwarded(w, PACKET_BYTES);
+            }
+        }
+        nowNs += TWO_SECONDS;
+        statistics.sample(table, nowNs);
+
+        assertEquals(new Stats(CONNECTIONS, PACKETS, 0, (long)PACKETS * PACKET_BYTES, 0), statistics.totals(server));
+        assertEquals(new Rates(12, 125, 0, 8000, 0), statistics.rates(server));
+    }
+
     /** {@code periods} 2-second periods' worth of traffic on {@code server}, then one sample 2 s later. */
     private void step(final RealServer server, final int periods)
     {
