@@ -6,6 +6,7 @@ import io.jlvs.lab.LabAddresses;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -32,15 +33,22 @@ final class LabDirector implements AutoCloseable
         this.control = control;
     }
 
-    /** Starts {@code jlvs run --config CONFIG} on the lab's director interface; its files go to {@code directory}. */
-    static LabDirector start(final Lab lab, final Path config, final Path directory) throws IOException
+    /**
+     * Starts {@code jlvs run --config CONFIG} on the lab's director interface, with {@code options} after the others
+     * ({@code --workers 2}); its files go to {@code directory}.
+     */
+    static LabDirector start(final Lab lab, final Path config, final Path directory, final String... options)
+        throws IOException
     {
         final Path control = directory.resolve("control.sock");
-        final JlvsProcess process = JlvsProcess.start(lab.directorNamespace(), directory, "director", "run",
+        final List<String> args = new ArrayList<>(List.of("run",
             "--config", config.toString(),
             "--interface", lab.directorInterface(),
             "--control", control.toString(),
-            "--connections", Integer.toString(CONNECTION_CAPACITY));
+            "--connections", Integer.toString(CONNECTION_CAPACITY)));
+        args.addAll(List.of(options));
+        final JlvsProcess process = JlvsProcess.start(lab.directorNamespace(), directory, "director",
+            args.toArray(new String[0]));
         return new LabDirector(process, control);
     }
 
