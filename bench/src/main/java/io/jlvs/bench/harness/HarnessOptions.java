@@ -18,7 +18,7 @@ public record HarnessOptions(int measureSeconds, int requestedWorkers, boolean s
     public static final int MAX_SECONDS = 600;
     /** The window of {@code --short}: with warm-up and drain each case takes about two seconds per side. */
     public static final int SHORT_SECONDS = 1;
-    /** The director has one capture and one forwarding thread; PACKET_FANOUT workers do not exist yet. */
+    /** The harness runs one forwarding worker (one capture and one forwarding thread); N workers are not wired in. */
     public static final int SUPPORTED_WORKERS = 1;
     /** Far more than the cores of any machine this runs on; only bounds the parsing. */
     public static final int MAX_WORKERS = 1024;
@@ -30,7 +30,7 @@ public record HarnessOptions(int measureSeconds, int requestedWorkers, boolean s
     static final String USAGE = String.join("\n",
         "usage: bin/jlvs bench [--seconds N] [--workers N] [--short]",
         "  --seconds N   measurement window of each run, 1.." + MAX_SECONDS + " (default " + DEFAULT_SECONDS + ")",
-        "  --workers N   forwarding workers; only " + SUPPORTED_WORKERS + " is supported yet (more prints a note " +
+        "  --workers N   forwarding workers; the harness runs " + SUPPORTED_WORKERS + " yet (more prints a note " +
             "and runs 1)",
         "  --short       a " + SHORT_SECONDS + " s window and a short warm-up: proves the harness works, measures " +
             "little",
@@ -111,9 +111,9 @@ public record HarnessOptions(int measureSeconds, int requestedWorkers, boolean s
         {
             return null;
         }
-        return "note: --workers " + requestedWorkers + " asked, but the director runs a single forwarding worker " +
-            "(PACKET_FANOUT workers with their own rings and table shards are not built yet); running " +
-            SUPPORTED_WORKERS + " worker";
+        return "note: --workers " + requestedWorkers + " asked, but the harness runs the director with a single " +
+            "forwarding worker (multi-worker directors, a PACKET_FANOUT group with a ring and a table shard per " +
+            "worker, are not wired into the harness yet); running " + SUPPORTED_WORKERS + " worker";
     }
 
     /** How long traffic runs before the window opens. */
