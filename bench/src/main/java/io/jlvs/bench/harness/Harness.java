@@ -5,6 +5,7 @@ import io.jlvs.dataplane.DirectorOptions;
 import io.jlvs.dataplane.counter.Counter;
 import io.jlvs.dataplane.service.RealServerSpec;
 import io.jlvs.dataplane.service.VirtualServiceSpec;
+import io.jlvs.dataplane.transport.PacketTransport;
 import io.jlvs.dataplane.transport.TransportOptions;
 import io.jlvs.dataplane.transport.afpacket.AfPacketTransport;
 import io.jlvs.lab.Lab;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +44,8 @@ import java.util.concurrent.TimeUnit;
 public final class Harness
 {
     /** Warm-up, window, and slack: the generator stops by itself even if the harness never told it to. */
+    /** Fanout group ids are 16 bits; 0 means none. */
+    private static final int FANOUT_GROUP_IDS = 0xFFFE;
     private static final long GENERATOR_SLACK_NS = TimeUnit.SECONDS.toNanos(5);
     /** After the generator stops, frames still sit in rings and backlogs; wait until the servers' counts settle. */
     private static final long DRAIN_POLL_MS = 100;
@@ -118,17 +122,27 @@ public final class Harness
                 final Harness harness = new Harness(options, out, lab, generator, directorMac, serverMacs);
                 final long source = generator.macAddress();
                 final GeneratorFrames syns = GeneratorFrames.mixedSyns(source, directorMac, lab.vip());
-                cases.add(harness.runCase("64B", false, syns,
-                    GeneratorFrames.mixed(GeneratorFrames.SMALL_FRAME_BYTES, source, directorMac, lab.vip())));
-                cases.add(harness.runCase("1500B", false, syns,
-                    GeneratorFrames.mixed(GeneratorFrames.LARGE_FRAME_BYTES, source, directorMac, lab.vip())));
+                final GeneratorFrames small =
+                    GeneratorFrames.mixed(GeneratorFrames.SMALL_FRAME_BYTES, source, directorMac, lab.vip());
+                final GeneratorFrames large =
+                    GeneratorFrames.mixed(GeneratorFrames.LARGE_FRAME_BYTES, source, directorMac, lab.vip());
+                final CaseResult small1 = harness.runCase("64B", false, syns, small, 1, null);
+                cases.add(small1);
+                final CaseResult large1 = harness.runCase("1500B", false, syns, large, 1, null);
+                cases.add(large1);
+                if (options.workers() > 1)
+                {
+                    // The kernel's figure does not depend on jlvs's workers: measured once per frame size.
+                    cases.add(harness.runCase("64B", false, syns, small, options.workers(), small1.kernel()));
+                    cases.add(harness.runCase("1500B", false, syns, large, options.workers(), large1.kernel()));
+                }
                 cases.add(harness.runCase("64B SYN-only", true, null,
-                    GeneratorFrames.synFlood(source, directorMac, lab.vip())));
+                    GeneratorFrames.synFlood(source, directorMac, lab.vip()), 1, null));
             }
         }
         out.println();
         out.println("load average after the run: " + loadAverage());
-        out.println("summary (" + options.workers() + " worker; ratio = jlvs pps / kernel pps):");
+        out.println("summary (ratio = jlvs pps / kernel pps):");
         final HarnessReport report = new HarnessReport(prefix, cases);
         for (final String line : report.summaryLines())
         {
@@ -139,8 +153,8 @@ public final class Harness
     }
 
     private CaseResult runCase(
-        final String name, final boolean synOnly, final GeneratorFrames prime, final GeneratorFrames steady)
-        throws Exception
+        final String name, final boolean synOnly, final GeneratorFrames prime, final GeneratorFrames steady,
+        final int workers, final RunResult kernelMeasured) throws Exception
     {
         out.println();
         out.println(String.format(Locale.ROOT, "case %s: %s, %d-byte frames, %d s window after %.1f s warm-up",
@@ -149,19 +163,40 @@ public final class Harness
             GeneratorFrames.MIXED_FLOWS + " flows from " + GeneratorFrames.MIXED_SOURCE_ADDRESSES +
             " addresses, 1 in " + GeneratorFrames.TCP_FLOW_EVERY + " TCP (SYN first, then ACKs), the rest UDP",
             steady.length(0), options.measureSeconds(), options.warmUpNs() / (double)TimeUnit.SECONDS.toNanos(1)));
-        final RunResult jlvs = runJlvs(prime, steady);
+        out.println("jlvs with " + workers + (workers == 1 ? " forwarding worker" : " forwarding workers"));
+        final RunResult jlvs = runJlvs(prime, steady, workers);
         out.println(jlvs.describe());
-        final RunResult kernel = runKernel(prime, steady);
-        out.println(kernel.describe());
+        final RunResult kernel = kernelMeasured != null ? kernelMeasured : runKernel(prime, steady);
+        if (kernelMeasured == null)
+        {
+            out.println(kernel.describe());
+        }
         out.flush();
-        return new CaseResult(name, synOnly, options.workers(), jlvs, kernel);
+        return new CaseResult(name, synOnly, workers, jlvs, kernel);
     }
 
-    private RunResult runJlvs(final GeneratorFrames prime, final GeneratorFrames steady) throws Exception
+    private RunResult runJlvs(final GeneratorFrames prime, final GeneratorFrames steady, final int workers)
+        throws Exception
     {
-        final AfPacketTransport transport = NetworkNamespace.call(lab.directorNamespace(),
-            () -> AfPacketTransport.open(TransportOptions.of(lab.directorInterface())));
-        final Director director = new Director(transport, DirectorOptions.defaults());
+        final List<PacketTransport> transports = new ArrayList<>(workers);
+        final int group = 1 + ThreadLocalRandom.current().nextInt(FANOUT_GROUP_IDS);
+        try
+        {
+            for (int w = 0; w < workers; w++)
+            {
+                // In worker order: the first socket to join the group is the one that gets ARP.
+                final TransportOptions transport = workers == 1 ? TransportOptions.of(lab.directorInterface()) :
+                    TransportOptions.builder(lab.directorInterface()).fanoutGroupId(group)
+                        .fanoutMode(TransportOptions.FANOUT_BY_CLIENT).build();
+                transports.add(NetworkNamespace.call(lab.directorNamespace(), () -> AfPacketTransport.open(transport)));
+            }
+        }
+        catch (final Exception ex)
+        {
+            transports.forEach(PacketTransport::close);
+            throw ex;
+        }
+        final Director director = new Director(transports, DirectorOptions.defaults());
         try
         {
             director.apply(services());
@@ -392,11 +427,6 @@ public final class Harness
         out.println("note: the generator thread, jlvs's capture and forwarding threads and the kernel's softirq work " +
             "(veth, bridge, nft) all share these " + cores + " cores; the rates are this machine's, not jlvs's " +
             "alone");
-        final String note = options.workersNote();
-        if (note != null)
-        {
-            out.println(note);
-        }
         out.println("frames: 64B = " + GeneratorFrames.SMALL_FRAME_BYTES + " bytes through the socket (64 with a " +
             "wire's FCS), 1500B = " + GeneratorFrames.LARGE_FRAME_BYTES + " bytes (a full 1500-byte IP packet)");
     }

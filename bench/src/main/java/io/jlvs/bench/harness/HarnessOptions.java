@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
  * whether this is the short run that only proves the harness works end to end.
  *
  * @param measureSeconds  the measurement window of every run (one jlvs run and one kernel run per case).
- * @param requestedWorkers the workers asked for; the director runs {@link #SUPPORTED_WORKERS} whatever this says.
+ * @param requestedWorkers the workers of the multi-worker cases (each case runs with 1 worker first, then with this
+ *                         many when it is more than 1).
  * @param shortRun        {@code --short}: a one-second window and short warm-up, for the test that runs the harness.
  */
 public record HarnessOptions(int measureSeconds, int requestedWorkers, boolean shortRun)
@@ -18,8 +19,8 @@ public record HarnessOptions(int measureSeconds, int requestedWorkers, boolean s
     public static final int MAX_SECONDS = 600;
     /** The window of {@code --short}: with warm-up and drain each case takes about two seconds per side. */
     public static final int SHORT_SECONDS = 1;
-    /** The harness runs one forwarding worker (one capture and one forwarding thread); N workers are not wired in. */
-    public static final int SUPPORTED_WORKERS = 1;
+    /** Without {@code --workers}: each case with 1 worker and with 2 (a fanout group picking the worker by client). */
+    public static final int DEFAULT_WORKERS = 2;
     /** Far more than the cores of any machine this runs on; only bounds the parsing. */
     public static final int MAX_WORKERS = 1024;
 
@@ -30,8 +31,8 @@ public record HarnessOptions(int measureSeconds, int requestedWorkers, boolean s
     static final String USAGE = String.join("\n",
         "usage: bin/jlvs bench [--seconds N] [--workers N] [--short]",
         "  --seconds N   measurement window of each run, 1.." + MAX_SECONDS + " (default " + DEFAULT_SECONDS + ")",
-        "  --workers N   forwarding workers; the harness runs " + SUPPORTED_WORKERS + " yet (more prints a note " +
-            "and runs 1)",
+        "  --workers N   forwarding workers of the multi-worker cases (default " + DEFAULT_WORKERS + "; 1 runs only the " +
+            "single-worker cases)",
         "  --short       a " + SHORT_SECONDS + " s window and a short warm-up: proves the harness works, measures " +
             "little",
         "Needs root (network namespaces) and nft (the kernel baseline). Builds a lab of namespaces, runs 64-byte and",
@@ -58,7 +59,7 @@ public record HarnessOptions(int measureSeconds, int requestedWorkers, boolean s
     public static HarnessOptions parse(final String... args)
     {
         Integer seconds = null;
-        int workers = SUPPORTED_WORKERS;
+        int workers = DEFAULT_WORKERS;
         boolean shortRun = false;
         for (int i = 0; i < args.length; i++)
         {
@@ -98,22 +99,10 @@ public record HarnessOptions(int measureSeconds, int requestedWorkers, boolean s
         }
     }
 
-    /** The workers the run really uses. */
+    /** The workers of the multi-worker cases (1: there are none). */
     public int workers()
     {
-        return SUPPORTED_WORKERS;
-    }
-
-    /** The note to print when more workers were asked for than the director has, or null. */
-    public String workersNote()
-    {
-        if (requestedWorkers <= SUPPORTED_WORKERS)
-        {
-            return null;
-        }
-        return "note: --workers " + requestedWorkers + " asked, but the harness runs the director with a single " +
-            "forwarding worker (multi-worker directors, a PACKET_FANOUT group with a ring and a table shard per " +
-            "worker, are not wired into the harness yet); running " + SUPPORTED_WORKERS + " worker";
+        return requestedWorkers;
     }
 
     /** How long traffic runs before the window opens. */

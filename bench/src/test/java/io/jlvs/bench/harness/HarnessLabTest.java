@@ -41,8 +41,9 @@ class HarnessLabTest
         }
         final String text = bytes.toString(StandardCharsets.UTF_8);
 
-        assertEquals(List.of("64B", "1500B", "64B SYN-only"),
+        assertEquals(List.of("64B", "1500B", "64B", "1500B", "64B SYN-only"),
             report.cases().stream().map(CaseResult::name).toList());
+        assertEquals(List.of(1, 1, 2, 2, 1), report.cases().stream().map(CaseResult::workers).toList());
         for (final CaseResult result : report.cases())
         {
             assertTrue(result.jlvs().generated() > 0, result.name() + ": the generator sent nothing with jlvs");
@@ -51,14 +52,16 @@ class HarnessLabTest
             assertTrue(result.kernel().received() > 0,
                 result.name() + ": nothing reached the servers through the kernel baseline");
         }
-        assertTrue(report.cases().get(2).jlvs().newConnectionsInWindow() > 0,
+        assertTrue(report.cases().get(4).jlvs().newConnectionsInWindow() > 0,
             "jlvs scheduled no connection in the SYN-only run");
 
         final List<String> lines = text.lines().toList();
         final List<String> summary = report.summaryLines();
-        assertEquals(3, summary.size());
+        assertEquals(5, summary.size());
         assertTrue(summary.get(0).startsWith("64B 1 worker: jlvs "), summary.get(0));
         assertTrue(summary.get(1).startsWith("1500B 1 worker: jlvs "), summary.get(1));
+        assertTrue(summary.get(2).startsWith("64B 2 workers: jlvs "), summary.get(2));
+        assertTrue(summary.get(3).startsWith("1500B 2 workers: jlvs "), summary.get(3));
         // the summary closes the output, in this order
         assertEquals(summary, lines.subList(lines.size() - summary.size(), lines.size()));
         assertTrue(text.contains("share these"), "the output must say that everything shares the cores");

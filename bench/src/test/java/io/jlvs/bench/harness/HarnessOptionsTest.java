@@ -4,20 +4,18 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HarnessOptionsTest
 {
     @Test
-    void defaultsToTenSecondsAndOneWorker()
+    void defaultsToTenSecondsAndTwoWorkersForTheMultiWorkerCases()
     {
         final HarnessOptions options = HarnessOptions.parse();
         assertEquals(HarnessOptions.DEFAULT_SECONDS, options.measureSeconds());
-        assertEquals(1, options.workers());
+        assertEquals(2, options.workers());
         assertFalse(options.shortRun());
-        assertNull(options.workersNote());
     }
 
     @Test
@@ -29,13 +27,10 @@ class HarnessOptionsTest
     }
 
     @Test
-    void moreWorkersThanSupportedRunOneWithANote()
+    void workersSetTheMultiWorkerCases()
     {
-        final HarnessOptions options = HarnessOptions.parse("--workers", "4");
-        assertEquals(4, options.requestedWorkers());
-        assertEquals(1, options.workers());
-        assertTrue(options.workersNote().contains("--workers 4"), options.workersNote());
-        assertTrue(options.workersNote().contains("running 1 worker"), options.workersNote());
+        assertEquals(4, HarnessOptions.parse("--workers", "4").workers());
+        assertEquals(1, HarnessOptions.parse("--workers", "1").workers());
     }
 
     @Test
