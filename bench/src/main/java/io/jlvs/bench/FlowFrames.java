@@ -1,5 +1,7 @@
 package io.jlvs.bench;
 
+import io.jlvs.dataplane.codec.EthernetHeader;
+import io.jlvs.dataplane.codec.Ipv4Header;
 import io.jlvs.dataplane.pipeline.FrameEvent;
 import io.jlvs.fixtures.FrameBuilder;
 import io.jlvs.scheduler.Ipv4;
@@ -22,10 +24,20 @@ final class FlowFrames
     /** Ports used per client address; flows beyond it move on to the next address. */
     static final int PORTS_PER_CLIENT = 1 << 14;
     private static final int CACHE_LINE_BYTES = 64;
+    /** The destination MAC and the first two bytes of the source MAC, as one long. */
+    private static final int MAC_WORD_OFFSET = EthernetHeader.DST_MAC_OFFSET;
+    /** The last four bytes of the source MAC. */
+    private static final int MAC_TAIL_OFFSET = MAC_WORD_OFFSET + Long.BYTES;
+    /** TTL, protocol and header checksum: the IPv4 header word that forwarding rewrites (TTL decrement). */
+    private static final int TTL_WORD_OFFSET = EthernetHeader.LENGTH + Ipv4Header.TTL_OFFSET;
 
     private final UnsafeBuffer memory;
     private final int flows;
     private final int frameLength;
+    private final long macWord;
+    private final int macTail;
+    /** Each flow's TTL word as built (the checksum differs per client address). */
+    private final int[] ttlWords;
 
     /** Builds every flow's frame with {@code tcpFlags} (checksums correct, as a client sends it). */
     FlowFrames(final int flows, final int tcpFlags)
@@ -36,14 +48,19 @@ final class FlowFrames
         }
         this.flows = flows;
         this.memory = new UnsafeBuffer(BufferUtil.allocateDirectAligned(flows * SLOT_BYTES, CACHE_LINE_BYTES));
+        this.ttlWords = new int[flows];
         int length = 0;
         for (int flow = 0; flow < flows; flow++)
         {
             final byte[] frame = frame(flow, tcpFlags);
             memory.putBytes(frameOffset(flow), frame);
+            ttlWords[flow] = memory.getInt(frameOffset(flow) + TTL_WORD_OFFSET);
             length = frame.length;
         }
         this.frameLength = length;
+        // Every flow's frame has the same MACs: client to director.
+        this.macWord = memory.getLong(frameOffset(0) + MAC_WORD_OFFSET);
+        this.macTail = memory.getInt(frameOffset(0) + MAC_TAIL_OFFSET);
     }
 
     static int clientAddress(final int flow)
@@ -87,6 +104,19 @@ final class FlowFrames
     int frameOffset(final int flow)
     {
         return flow * SLOT_BYTES + FrameEvent.FRAME_OFFSET;
+    }
+
+    /**
+     * Puts back what forwarding changed in flow {@code flow}'s frame in place (both MACs, the TTL and the header
+     * checksum; three stores), so that a replayed frame arrives as the client sent it: it would otherwise come
+     * "from" the director and age by one TTL per pass until it is dropped as expired.
+     */
+    void restore(final int flow)
+    {
+        final int offset = frameOffset(flow);
+        memory.putLong(offset + MAC_WORD_OFFSET, macWord);
+        memory.putInt(offset + MAC_TAIL_OFFSET, macTail);
+        memory.putInt(offset + TTL_WORD_OFFSET, ttlWords[flow]);
     }
 
     /**
