@@ -6,13 +6,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the checkers jlvs runs ({@code TCP_CHECK}, {@code HTTP_GET}, {@code SSL_GET}, {@code MISC_CHECK}) with
- * keepalived's common keywords ({@code connect_ip}, {@code connect_port}, {@code bindto}, {@code connect_timeout},
- * {@code retry} alias {@code nb_get_retry}, {@code delay_before_retry}, {@code delay_loop}, {@code warmup}).
+ * Reads the checkers jlvs runs ({@code TCP_CHECK}, {@code HTTP_GET}, {@code SSL_GET}, {@code MISC_CHECK}, and jlvs'
+ * {@code PATH_CHECK}) with keepalived's common keywords ({@code connect_ip}, {@code connect_port}, {@code bindto},
+ * {@code connect_timeout}, {@code retry} alias {@code nb_get_retry}, {@code delay_before_retry}, {@code delay_loop},
+ * {@code warmup}).
  */
 final class CheckerReader
 {
-    static final Set<String> CHECKERS = Set.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK");
+    static final String PATH_CHECK = "PATH_CHECK";
+    static final Set<String> CHECKERS = Set.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", PATH_CHECK);
+
+    /**
+     * Keywords that would move a PATH_CHECK's probe away from the path client traffic takes (another target, another
+     * source); refused rather than ignored, since the check would then prove something else than it says.
+     */
+    private static final Set<String> PATH_REFUSED = Set.of("connect_ip", "bindto", "bind_port", "bind_if", "fwmark");
 
     private static final Set<String> CHECKER_NOT_IMPLEMENTED = Set.of("bind_if", "fwmark", "log_all_failures");
     private static final Set<String> HTTP_NOT_IMPLEMENTED = Set.of("fast_recovery", "sni_name", "tls_compliant");
@@ -40,11 +48,18 @@ final class CheckerReader
         {
             return draft;
         }
-        final boolean http = !statement.name().equals("MISC_CHECK") && !statement.name().equals("TCP_CHECK");
+        final boolean path = statement.name().equals(PATH_CHECK);
+        final boolean http = !path && !statement.name().equals("MISC_CHECK") && !statement.name().equals("TCP_CHECK");
         final boolean misc = statement.name().equals("MISC_CHECK");
         for (final Statement child : statement.block)
         {
             VirtualServerReader.rejectAdvancedSyntax(child);
+            if (path && PATH_REFUSED.contains(child.name()))
+            {
+                throw child.keyword.error("expected connect_port, connect_timeout, retry, nb_get_retry, " +
+                    "delay_before_retry, delay_loop, warmup or alpha in PATH_CHECK, found '" + child.name() +
+                    "' (its probe always goes from the director's own address to the VIPs, through this real server)");
+            }
             if (!common(draft, child, misc) && !(http && http(draft, child)) && !(misc && misc(draft, child)))
             {
                 diagnostics.warn(child.keyword, "unknown keyword '" + child.name() + "' in " + statement.name() +

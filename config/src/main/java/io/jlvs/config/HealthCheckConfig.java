@@ -1,11 +1,11 @@
 package io.jlvs.config;
 
 /**
- * One keepalived checker attached to a real server ({@code TCP_CHECK}, {@code HTTP_GET}, {@code SSL_GET},
- * {@code MISC_CHECK}), with every default already resolved the way keepalived resolves it: checker setting, else the
- * real server's, else the virtual server's, else keepalived's default.
+ * One checker attached to a real server (keepalived's {@code TCP_CHECK}, {@code HTTP_GET}, {@code SSL_GET},
+ * {@code MISC_CHECK}, and jlvs' {@code PATH_CHECK}), with every default already resolved the way keepalived resolves
+ * it: checker setting, else the real server's, else the virtual server's, else keepalived's default.
  */
-public sealed interface HealthCheckConfig permits TcpCheck, HttpGetCheck, MiscCheck
+public sealed interface HealthCheckConfig permits TcpCheck, HttpGetCheck, MiscCheck, PathCheck
 {
     /** The file that declares the checker. */
     String file();

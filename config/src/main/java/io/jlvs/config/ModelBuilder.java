@@ -5,6 +5,7 @@ import io.jlvs.scheduler.Schedulers;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +112,7 @@ final class ModelBuilder
                 throw server.statement.keyword.error("expected each real_server once per virtual_server, found " +
                     Ipv4.toString(server.address) + ':' + server.port + " again (first at " + position(earlier) + ")");
             }
-            final RealServerConfig config = realServer(draft, server, method, servicePort);
+            final RealServerConfig config = realServer(draft, server, method, servicePort, distinctAddresses);
             totalWeight += config.weight();
             realServers.add(config);
         }
@@ -330,7 +331,7 @@ final class ModelBuilder
 
     private RealServerConfig realServer(
         final ServiceDraft service, final RealServerDraft server, final ForwardingMethod serviceMethod,
-        final int servicePort) throws ConfigException
+        final int servicePort, final List<VirtualAddress> addresses) throws ConfigException
     {
         final ForwardingMethod method = server.method != null ? server.method : serviceMethod;
         final Token at = server.statement.keyword;
@@ -349,7 +350,7 @@ final class ModelBuilder
         final List<HealthCheckConfig> checks = new ArrayList<>();
         for (final CheckDraft check : server.checks)
         {
-            checks.add(check(service, server, check, servicePort));
+            checks.add(check(service, server, check, servicePort, method, addresses));
         }
         return new RealServerConfig(
             at.file(),
@@ -403,8 +404,8 @@ final class ModelBuilder
     }
 
     private HealthCheckConfig check(
-        final ServiceDraft service, final RealServerDraft server, final CheckDraft check, final int servicePort)
-        throws ConfigException
+        final ServiceDraft service, final RealServerDraft server, final CheckDraft check, final int servicePort,
+        final ForwardingMethod method, final List<VirtualAddress> addresses) throws ConfigException
     {
         final Token at = check.statement.keyword;
         final String type = check.type();
@@ -431,6 +432,13 @@ final class ModelBuilder
             return new MiscCheck(at.file(), at.line, timing, check.miscPath, splitCommand(check.miscPath), timeoutMs,
                 check.miscDynamic, check.user);
         }
+        final long connectTimeoutMs = first(check.connectTimeoutMs, server.connectTimeoutMs,
+            service.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS);
+        if (type.equals(CheckerReader.PATH_CHECK))
+        {
+            return new PathCheck(at.file(), at.line, server.address, method,
+                pathTargets(check, server, addresses), connectTimeoutMs, timing);
+        }
         final int connectPort = check.connectPort != null ? check.connectPort :
             server.port != 0 ? server.port : servicePort;
         if (connectPort == 0)
@@ -443,8 +451,7 @@ final class ModelBuilder
             connectPort,
             check.bindTo != null ? check.bindTo : 0,
             check.bindPort != null ? check.bindPort : 0,
-            first(check.connectTimeoutMs, server.connectTimeoutMs, service.connectTimeoutMs,
-                DEFAULT_CONNECT_TIMEOUT_MS));
+            connectTimeoutMs);
         if (!http)
         {
             return new TcpCheck(at.file(), at.line, connection, timing);
@@ -468,6 +475,42 @@ final class ModelBuilder
         }
         return new HttpGetCheck(at.file(), at.line, type.equals("SSL_GET"), connection, timing, urls,
             check.httpProtocol != null ? check.httpProtocol : DEFAULT_HTTP_PROTOCOL, check.enableSni);
+    }
+
+    /**
+     * Where a PATH_CHECK sends its SYNs: each distinct VIP of the service once (proving the server holds the VIP is
+     * the point; the port only has to be one clients use), at {@code connect_port}, else that VIP's first port, else
+     * the real server's port.
+     */
+    private List<VirtualAddress> pathTargets(
+        final CheckDraft check, final RealServerDraft server, final List<VirtualAddress> addresses)
+        throws ConfigException
+    {
+        final Map<Integer, VirtualAddress> byVip = new LinkedHashMap<>();
+        for (final VirtualAddress address : addresses)
+        {
+            if (byVip.containsKey(address.address()))
+            {
+                continue;
+            }
+            final int port = check.connectPort != null ? check.connectPort :
+                address.port() != 0 ? address.port() : server.port;
+            if (port == 0)
+            {
+                throw check.statement.keyword.error("expected connect_port in this PATH_CHECK, found none (the " +
+                    "service serves every port of " + Ipv4.toString(address.address()) + " and real_server " +
+                    Ipv4.toString(server.address) + " has no port)");
+            }
+            byVip.put(address.address(), new VirtualAddress(address.address(), port));
+        }
+        final List<VirtualAddress> targets = new ArrayList<>(byVip.values());
+        if (targets.size() > PathCheck.MAX_TARGETS)
+        {
+            diagnostics.warn(check.statement.keyword, "PATH_CHECK probes the first " + PathCheck.MAX_TARGETS +
+                " of the service's " + targets.size() + " VIPs only");
+            return targets.subList(0, PathCheck.MAX_TARGETS);
+        }
+        return targets;
     }
 
     /** The port every address shares, or 0 when they differ (or all are port 0). */
