@@ -4,6 +4,7 @@ import io.jlvs.config.CheckTiming;
 import io.jlvs.config.HealthCheckConfig;
 import io.jlvs.config.HttpGetCheck;
 import io.jlvs.config.MiscCheck;
+import io.jlvs.config.PathCheck;
 import io.jlvs.config.RealServerConfig;
 import io.jlvs.config.TcpCheck;
 import io.jlvs.dataplane.service.RealServerSpec;
@@ -543,6 +544,11 @@ public final class HealthMonitor implements AutoCloseable
             final HttpGetCheck http = (HttpGetCheck)check;
             return new HttpGetCheck("", 0, http.ssl(), http.connection(), none, http.urls(), http.httpProtocol(),
                 http.enableSni());
+        }
+        if (check instanceof PathCheck)
+        {
+            final PathCheck path = (PathCheck)check;
+            return new PathCheck("", 0, path.realServer(), path.method(), path.targets(), path.connectTimeoutMs(), none);
         }
         final MiscCheck misc = (MiscCheck)check;
         return new MiscCheck("", 0, none, misc.path(), misc.command(), misc.timeoutMs(), misc.dynamic(), misc.user());

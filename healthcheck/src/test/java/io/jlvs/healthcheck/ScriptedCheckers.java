@@ -4,6 +4,7 @@ import io.jlvs.config.CheckConnection;
 import io.jlvs.config.HealthCheckConfig;
 import io.jlvs.config.HttpGetCheck;
 import io.jlvs.config.MiscCheck;
+import io.jlvs.config.PathCheck;
 import io.jlvs.config.TcpCheck;
 import io.jlvs.scheduler.Ipv4;
 
@@ -14,8 +15,8 @@ import java.util.Map;
 
 /**
  * A {@link CheckerFactory} whose checkers answer what the test set for their target ({@code 10.0.0.2:80} for a
- * connecting checker, the script path for a MISC_CHECK; passing by default) and log each attempt with the manual
- * clock's time.
+ * connecting checker, the script path for a MISC_CHECK, {@code path 10.0.0.2} for a PATH_CHECK; passing by default)
+ * and log each attempt with the manual clock's time.
  */
 final class ScriptedCheckers implements CheckerFactory
 {
@@ -83,6 +84,10 @@ final class ScriptedCheckers implements CheckerFactory
         if (config instanceof MiscCheck)
         {
             return ((MiscCheck)config).path();
+        }
+        if (config instanceof PathCheck)
+        {
+            return "path " + Ipv4.toString(((PathCheck)config).realServer());
         }
         final CheckConnection connection = config instanceof TcpCheck ? ((TcpCheck)config).connection() :
             ((HttpGetCheck)config).connection();
