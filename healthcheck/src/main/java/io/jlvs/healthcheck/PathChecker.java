@@ -44,7 +44,7 @@ public final class PathChecker implements Checker
     /** IANA's dynamic ports 49152..65535 (RFC 6335): never a service's, so the probe's port says it is a client. */
     static final int FIRST_SOURCE_PORT = 49_152;
     static final int SOURCE_PORT_COUNT = 16_384;
-    /** keepalived's floor for {@code connect_timeout}, as {@link TcpChecker} applies it: one second. */
+    /** keepalived's floor for {@code connect_timeout}, as {@code Endpoints} applies it to TCP_CHECK: one second. */
     static final long MIN_TIMEOUT_MS = 1_000;
     /** Frames handed over per poll; any number works, this one keeps a poll short on a busy interface. */
     private static final int RECEIVE_BATCH = 64;
