@@ -166,6 +166,8 @@ public final class PathChecker implements Checker
         private int unanswered;
         private boolean resetsDue;
         private int nextIpId;
+        /** Frames the kernel took so far, over every flush. */
+        private long flushed;
 
         Attempt(final PacketTransport transport, final int nextHop, final long deadlineNs, final long timeoutMs)
         {
@@ -310,7 +312,7 @@ public final class PathChecker implements Checker
                     final int length = ArpResponder.writeRequest(frames, headerRoom, transport.macAddress(), director,
                         nextHop, NeighbourTable.BROADCAST_MAC);
                     send(0, length);
-                    transport.flush();
+                    flush();
                     nextRequestNs = nowNs + ARP_RETRY_NS;
                 }
                 if (transport.receive(this, RECEIVE_BATCH) == 0)
@@ -342,15 +344,16 @@ public final class PathChecker implements Checker
         /** (Re)sends the SYN of every target not answered yet; false when the kernel took none of them. */
         private boolean sendSyns()
         {
-            int queued = 0;
+            final long before = flushed;
             for (int i = 0; i < targets.size(); i++)
             {
                 if (answers[i] == PathProbeReply.NONE)
                 {
-                    queued += write(i, isns[i], TcpHeader.FLAG_SYN) ? 1 : 0;
+                    write(i, isns[i], TcpHeader.FLAG_SYN);
                 }
             }
-            return queued > 0 && transport.flush() > 0;
+            flush();
+            return flushed > before;
         }
 
         /** A RST for every SYN-ACK, so that the server drops the half-open connection at once. */
@@ -366,16 +369,20 @@ public final class PathChecker implements Checker
                     reset[i] = true;
                 }
             }
-            transport.flush();
+            flush();
         }
 
-        private boolean write(final int target, final int sequence, final int flags)
+        /** Queues target {@code target}'s segment; nothing when the tunnel refuses it (then nothing can be sent). */
+        private void write(final int target, final int sequence, final int flags)
         {
             final VirtualAddress vip = targets.get(target);
             final int length = probe.write(frames, target * slotBytes + headerRoom, vip.address(), vip.port(),
                 ports[target], sequence, flags, nextIpId);
             nextIpId = (nextIpId + 1) & WORD_MASK;
-            return length > 0 && send(target, length);
+            if (length > 0)
+            {
+                send(target, length);
+            }
         }
 
         /** Queues slot {@code slot}'s frame (with a virtio header that asks for nothing, when the socket has them). */
@@ -391,8 +398,13 @@ public final class PathChecker implements Checker
                 return true;
             }
             // The batch is full: send what is queued (the slots stay untouched until then) and queue again.
-            transport.flush();
+            flush();
             return transport.queue(frames.addressOffset() + start, headerRoom + frameLength);
+        }
+
+        private void flush()
+        {
+            flushed += transport.flush();
         }
 
         private CheckOutcome verdict()

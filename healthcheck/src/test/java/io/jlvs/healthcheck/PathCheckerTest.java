@@ -234,6 +234,17 @@ class PathCheckerTest
             "eth0: socket(AF_PACKET, SOCK_RAW) failed: EPERM"), check(dr(1_000, VIP), known(), network));
     }
 
+    @Test
+    void probeTheKernelRefusesFailsTheAttemptAtOnce()
+    {
+        final Network network = new Network(ROUTES, answering(SYN_ACK, SERVER_MAC));
+        network.refuse = 1;
+        final CheckOutcome outcome = check(dr(1_000, VIP), known(), network);
+        assertTrue(outcome.detail().startsWith("PATH_CHECK 10.0.0.100:80 via 10.0.0.11 (DR): the probe could not " +
+            "be sent on eth0 ("), outcome.detail());
+        assertEquals(0, network.transports.get(0).sent().size());
+    }
+
     private static CheckOutcome check(final PathCheck config, final PathProbeOptions options, final Network network)
     {
         return new PathChecker(config, options, network).check();
@@ -340,6 +351,7 @@ class PathCheckerTest
         private int answered;
         boolean vnet;
         TransportException openFailure;
+        int refuse;
 
         Network(final String routes, final Function<byte[], List<byte[]>> farSide)
         {
@@ -363,6 +375,7 @@ class PathCheckerTest
             }
             final MemoryTransport transport = MemoryTransport.builder().interfaceName(interfaceName)
                 .macAddress(DIRECTOR_MAC).ipv4Address(DIRECTOR).vnetHeader(vnet).build();
+            transport.refuseNext(refuse);
             transports.add(transport);
             return transport;
         }
