@@ -17,7 +17,9 @@ import io.jlvs.dataplane.transport.PacketTransport;
 import io.jlvs.dataplane.transport.TransportOptions;
 import io.jlvs.dataplane.transport.afpacket.AfPacketTransport;
 import io.jlvs.healthcheck.HealthMonitor;
+import io.jlvs.healthcheck.CheckerFactory;
 import io.jlvs.healthcheck.HealthMonitorOptions;
+import io.jlvs.healthcheck.PathProbeOptions;
 import io.jlvs.healthcheck.MonitoredService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,7 +57,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
     mixinStandardHelpOptions = true,
     description = {
         "Run a director: serve the virtual services of a keepalived.conf on one interface, with keepalived's " +
-            "health checks (TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK) run from this host.",
+            "health checks (TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK, and jlvs's PATH_CHECK through the forwarding " +
+            "path) run from this host.",
         "A real server whose address is one of this host's is served by this host's own stack (Local " +
             "forwarding, needs nft).",
         "SIGHUP reloads the file (on error the running configuration stays; runtime edits made with the ipvsadm " +
@@ -210,11 +213,15 @@ final class RunCommand implements Callable<Integer>
                     .build()));
         }
         final HealthMonitor health = new HealthMonitor(loaded.services(), this::publish,
-            HealthMonitorOptions.defaults().withLog(line ->
-            {
-                err.println("jlvs: healthcheck: " + line);
-                err.flush();
-            }));
+            HealthMonitorOptions.defaults()
+                // PATH_CHECK probes leave by this director's interface, to the MACs its own neighbour cache holds.
+                .withCheckers(CheckerFactory.keepalived(
+                    PathProbeOptions.on(interfaceName, director.neighbours()::lookupShared)))
+                .withLog(line ->
+                {
+                    err.println("jlvs: healthcheck: " + line);
+                    err.flush();
+                }));
         runtime = new RuntimeServices(loaded.services(), health::reload, local::check);
         try
         {
