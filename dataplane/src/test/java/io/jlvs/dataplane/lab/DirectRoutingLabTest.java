@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -35,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DirectRoutingLabTest
 {
     private static final int CONNECTIONS = 60;
+    private static final int UDP_FIRST_SOURCE_PORT = 42_000;
     private Lab lab;
     private LabDirector director;
 
@@ -141,17 +144,41 @@ class DirectRoutingLabTest
     {
         startDirector(VirtualServiceSpec.of(17, lab.vip(), Lab.UDP_PORT, "rr",
             LabDirector.realServers(lab, Lab.UDP_PORT)));
+        // Thirty flows from thirty distinct source ports (ephemeral ports could repeat, and a repeated port is the
+        // same UDP connection, rightly sent to the same server), three datagrams each.
         final Map<String, Integer> perServer = new TreeMap<>();
-        for (int i = 0; i < 30; i++)
+        for (int flow = 0; flow < 30; flow++)
         {
-            try
+            final int sourcePort = UDP_FIRST_SOURCE_PORT + flow;
+            try (DatagramSocket socket = NetworkNamespace.call(lab.clientNamespace(), () ->
             {
-                perServer.merge(lab.udpRequest(("ping " + i).getBytes(StandardCharsets.US_ASCII)).trim(), 1,
-                    Integer::sum);
+                final DatagramSocket opened = new DatagramSocket(new InetSocketAddress(
+                    InetAddress.getByName(LabAddresses.formatIpv4(lab.clientAddress())), sourcePort));
+                opened.connect(InetAddress.getByName(LabAddresses.formatIpv4(lab.vip())), Lab.UDP_PORT);
+                return opened;
+            }))
+            {
+                socket.setSoTimeout(3_000);
+                String first = null;
+                for (int datagram = 0; datagram < 3; datagram++)
+                {
+                    final byte[] ping = ("ping " + flow + "/" + datagram).getBytes(StandardCharsets.US_ASCII);
+                    socket.send(new DatagramPacket(ping, ping.length));
+                    final DatagramPacket answer = new DatagramPacket(new byte[256], 256);
+                    socket.receive(answer);
+                    final String server = new String(answer.getData(), 0, answer.getLength(),
+                        StandardCharsets.US_ASCII).trim();
+                    if (first == null)
+                    {
+                        first = server;
+                        perServer.merge(server, 1, Integer::sum);
+                    }
+                    assertEquals(first, server, "flow " + flow + " stays on its server");
+                }
             }
             catch (final java.io.IOException ex)
             {
-                throw new AssertionError("datagram " + i + " got no answer; " + director.diagnostics(), ex);
+                throw new AssertionError("flow " + flow + " got no answer; " + director.diagnostics(), ex);
             }
         }
         assertEquals(Map.of("rs1", 10, "rs2", 10, "rs3", 10), perServer);

@@ -266,7 +266,10 @@ class TunnelLabTest
                     diagnostics(), ex);
             }
         }
-        assertEquals(Map.of("rs1", 3, "rs2", 3, "rr1", 3), perServer, this::diagnostics);
+        // Every datagram answered whole, and rr reached every server (not an exact 3/3/3: an ephemeral source port
+        // the kernel happens to reuse is the same UDP flow, rightly sent to the same server again).
+        assertEquals(DATAGRAMS, perServer.values().stream().mapToInt(Integer::intValue).sum(), this::diagnostics);
+        assertEquals(java.util.Set.of("rs1", "rs2", "rr1"), perServer.keySet(), this::diagnostics);
         assertTrue(counter(Counter.FRAGMENTS_FOLLOWED) + counter(Counter.FRAGMENTS_RELEASED) > 0,
             this::diagnostics);
         System.out.println(diagnostics());
