@@ -39,7 +39,6 @@ class MultiWorkerRunLabTest
     private static final int REQUESTS_PER_CLIENT = 4;
     /** Bounds every wait on the running director: it answers in milliseconds; this only stops a broken run. */
     private static final long WAIT_NS = TimeUnit.SECONDS.toNanos(10);
-    private static final long POLL_MS = 50;
 
     @TempDir
     Path directory;
@@ -107,7 +106,8 @@ class MultiWorkerRunLabTest
             assertEquals(CLIENTS * REQUESTS_PER_CLIENT, perServer.values().stream().mapToInt(Integer::intValue).sum());
 
             final String newConnections = Long.toString((long)CLIENTS * REQUESTS_PER_CLIENT);
-            final List<String> counters = awaitList(lines -> newConnections.equals(column(lines, "NEW_CONNECTIONS", 1)),
+            final List<String> counters = listing().awaitList(
+                lines -> newConnections.equals(column(lines, "NEW_CONNECTIONS", 1)),
                 "--counters");
             assertEquals("Dataplane counters (interface " + lab.directorInterface() + ", " + WORKERS + " workers)",
                 counters.get(0));
@@ -125,7 +125,7 @@ class MultiWorkerRunLabTest
                 Long.parseLong(column(counters, "FORWARDED", 2)) + Long.parseLong(column(counters, "FORWARDED", 3)));
 
             // ipvsadm -L -n -c: both workers' shards, so every client's connections.
-            final List<String> entries = list("-c");
+            final List<String> entries = listing().list("-c");
             final Set<String> clients = new HashSet<>();
             for (final String line : entries.subList(2, entries.size()))
             {
@@ -160,31 +160,6 @@ class MultiWorkerRunLabTest
         return null;
     }
 
-    /** {@code jlvs list OPTIONS --control SOCKET}, as an operator runs it; its lines. */
-    private List<String> list(final String... options)
-    {
-        final List<String> args = new ArrayList<>(List.of("list", "--control",
-            directory.resolve("control.sock").toString()));
-        args.addAll(List.of(options));
-        final Cli cli = Cli.run(args.toArray(new String[0]));
-        assertEquals(ExitCodes.OK, cli.exitCode(), cli.toString());
-        return cli.out().lines().toList();
-    }
-
-    /** Lists until the lines match (the forwarding threads count as they go); the last lines. */
-    private List<String> awaitList(final Predicate<List<String>> matches, final String... options)
-        throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + WAIT_NS;
-        List<String> last = list(options);
-        while (!matches.test(last) && System.nanoTime() - deadline < 0)
-        {
-            Thread.sleep(POLL_MS);
-            last = list(options);
-        }
-        return last;
-    }
-
     /** rr over the lab's three real servers. */
     private String config()
     {
@@ -203,5 +178,10 @@ class MultiWorkerRunLabTest
         }
         text.append("}\n");
         return text.toString();
+    }
+
+    private ControlListing listing()
+    {
+        return new ControlListing(directory.resolve("control.sock"));
     }
 }

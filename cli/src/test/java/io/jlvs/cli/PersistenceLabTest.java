@@ -33,8 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PersistenceLabTest
 {
     /** Bounds every wait on the running director: it answers in milliseconds; this only stops a broken run. */
-    private static final long WAIT_NS = TimeUnit.SECONDS.toNanos(10);
-    private static final long POLL_MS = 50;
     private static final int PERSISTENCE_TIMEOUT_S = 300;
     /** The load test from one machine. */
     private static final int CONNECTIONS = 20;
@@ -105,11 +103,11 @@ class PersistenceLabTest
                 expected.add(String.format(Locale.ROOT, "  -> %-28s %-9d %-11d %-10d %-10d",
                     endpoint(lab.realServerAddress(n)), 1, isChosen ? 1 : 0, 0, isChosen ? CONNECTIONS : 0));
             }
-            final List<String> listing = awaitList(expected::equals, "--persistent-conn");
+            final List<String> listing = listing().awaitList(expected::equals, "--persistent-conn");
             assertEquals(String.join("\n", expected), String.join("\n", listing));
 
             // ipvsadm -L -n -c: the template (client address, port 0, NONE, the chosen server) and the connections
-            final List<String> entries = list("-c");
+            final List<String> entries = listing().list("-c");
             assertEquals("IPVS connection entries", entries.get(0));
             assertEquals("pro expire state       source             virtual            destination", entries.get(1));
             final String client = LabAddresses.formatIpv4(lab.clientAddress());
@@ -137,14 +135,14 @@ class PersistenceLabTest
             assertEquals(CONNECTIONS, connections, String.join("\n", entries));
             assertTrue(minutesAndSeconds(templates.get(0)[1]) <= PERSISTENCE_TIMEOUT_S, templates.get(0)[1]);
             assertEquals("pro expire state       source             virtual            destination        pe name" +
-                "          pe_data", list("--persistent-conn", "-c").get(1));
+                "          pe_data", listing().list("--persistent-conn", "-c").get(1));
 
             // The same service without persistence: the same client's connections spread over the servers.
             Files.writeString(config, config(0));
             assertTrue(director.request("reload").startsWith("reloaded " + config + ": running 1 virtual service " +
                 "with 3 real servers"), director.process().output());
             final String plain = "TCP  " + endpoint(lab.vip()) + " rr";
-            assertEquals(plain, awaitList(lines -> lines.size() > 3 && lines.get(3).equals(plain)).get(3));
+            assertEquals(plain, listing().awaitList(lines -> lines.size() > 3 && lines.get(3).equals(plain)).get(3));
             assertEquals(Map.of(lab.realServerName(1), 7, lab.realServerName(2), 7, lab.realServerName(3), 7),
                 spread(SPREAD_CONNECTIONS));
         }
@@ -164,31 +162,6 @@ class PersistenceLabTest
             perServer.merge(lab.httpGet("/").trim(), 1, Integer::sum);
         }
         return perServer;
-    }
-
-    /** {@code jlvs list OPTIONS --control SOCKET}, as an operator runs it; its lines. */
-    private List<String> list(final String... options)
-    {
-        final List<String> args = new ArrayList<>(List.of("list", "--control",
-            directory.resolve("control.sock").toString()));
-        args.addAll(List.of(options));
-        final Cli cli = Cli.run(args.toArray(new String[0]));
-        assertEquals(ExitCodes.OK, cli.exitCode(), cli.toString());
-        return cli.out().lines().toList();
-    }
-
-    /** Lists until the lines match (connections reach their closing states asynchronously); the last lines. */
-    private List<String> awaitList(final Predicate<List<String>> matches, final String... options)
-        throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + WAIT_NS;
-        List<String> last = list(options);
-        while (!matches.test(last) && System.nanoTime() - deadline < 0)
-        {
-            Thread.sleep(POLL_MS);
-            last = list(options);
-        }
-        return last;
     }
 
     /** The address of the lab real server that answers with {@code name}. */
@@ -237,5 +210,10 @@ class PersistenceLabTest
         }
         text.append("}\n");
         return text.toString();
+    }
+
+    private ControlListing listing()
+    {
+        return new ControlListing(directory.resolve("control.sock"));
     }
 }
