@@ -86,6 +86,8 @@ public final class Lab implements AutoCloseable
     private final ClientHost probe;
     private final List<RealServerHost> realServers;
     private final List<RealServerHost> routedServers;
+    /** Whether this lab added the host's blackhole route for the lab range (and so removes it). */
+    private boolean ownsHostGuard;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -135,6 +137,7 @@ public final class Lab implements AutoCloseable
         try
         {
             Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
+            lab.ownsHostGuard = HostGuard.install();
             lab.build();
             return lab;
         }
@@ -512,6 +515,10 @@ public final class Lab implements AutoCloseable
         for (final RealServerHost server : routedServers)
         {
             server.close();
+        }
+        if (ownsHostGuard)
+        {
+            HostGuard.remove();
         }
         try
         {

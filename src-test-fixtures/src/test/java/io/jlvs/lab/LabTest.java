@@ -48,6 +48,24 @@ class LabTest
     }
 
     @Test
+    void aSocketOpenedByMistakeInTheHostsNamespaceCannotReachTheLabRange() throws Exception
+    {
+        final String guard = Commands.ip("route", "show", "type", "blackhole", HostGuard.LAB_RANGE);
+        org.junit.jupiter.api.Assumptions.assumeTrue(guard.contains(HostGuard.LAB_RANGE),
+            "the host refused the guard route; without it this test would send a SYN out of the machine");
+        // Created and connected on the test thread, which is in the host's namespace, not the lab's.
+        try (java.net.Socket socket = new java.net.Socket())
+        {
+            final java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> socket.connect(new java.net.InetSocketAddress(
+                    java.net.InetAddress.getByName(LabAddresses.formatIpv4(shared.realServerAddress(1))), Lab.HTTP_PORT),
+                    1_000));
+            org.junit.jupiter.api.Assertions.assertFalse(refused instanceof java.net.SocketTimeoutException,
+                "refused at once by the blackhole route, not timed out on the wire: " + refused);
+        }
+    }
+
+    @Test
     void buildsEveryNamespaceUnderItsPrefixAndDeletesThemAllOnClose() throws IOException
     {
         final Lab lab = Lab.start(LabSpec.builder().realServerCount(2).build());
