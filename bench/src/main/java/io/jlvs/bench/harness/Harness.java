@@ -98,6 +98,7 @@ public final class Harness
         }
         printHeader(options, out);
         final List<CaseResult> cases = new ArrayList<>();
+        HalfLoadResult halfLoad = null;
         final String prefix;
         try (Lab lab = Lab.start(LabSpec.builder().withProbe(false).build()))
         {
@@ -138,18 +139,36 @@ public final class Harness
                 }
                 cases.add(harness.runCase("64B SYN-only", true, null,
                     GeneratorFrames.synFlood(source, directorMac, lab.vip()), 1, null));
+                halfLoad = harness.runHalfLoad(syns, small, small1);
             }
         }
         out.println();
         out.println("load average after the run: " + loadAverage());
         out.println("summary (ratio = jlvs pps / kernel pps):");
-        final HarnessReport report = new HarnessReport(prefix, cases);
+        final HarnessReport report = new HarnessReport(prefix, cases, halfLoad);
         for (final String line : report.summaryLines())
         {
             out.println(line);
         }
         out.flush();
         return report;
+    }
+
+    /**
+     * The latency target's case: 64-byte frames offered at half of what jlvs forwarded at saturation, one worker,
+     * so the ring does not fill and the figure is the director's own delay rather than queueing.
+     */
+    private HalfLoadResult runHalfLoad(
+        final GeneratorFrames prime, final GeneratorFrames steady, final CaseResult saturated) throws Exception
+    {
+        final long ratePps = Math.max(1, (long)(saturated.jlvs().forwardedPps() / 2));
+        out.println();
+        out.println("case 64B half load: " + ratePps + " pps offered (half of jlvs's saturation rate), 1 worker, " +
+            "for the latency at half load");
+        final RunResult run = runJlvs(prime, steady, 1, ratePps);
+        out.println(run.describe());
+        out.flush();
+        return new HalfLoadResult(ratePps, run);
     }
 
     private CaseResult runCase(
@@ -178,6 +197,13 @@ public final class Harness
     private RunResult runJlvs(final GeneratorFrames prime, final GeneratorFrames steady, final int workers)
         throws Exception
     {
+        return runJlvs(prime, steady, workers, 0);
+    }
+
+    private RunResult runJlvs(
+        final GeneratorFrames prime, final GeneratorFrames steady, final int workers, final long ratePps)
+        throws Exception
+    {
         final List<PacketTransport> transports = new ArrayList<>(workers);
         final int group = 1 + ThreadLocalRandom.current().nextInt(FANOUT_GROUP_IDS);
         try
@@ -202,7 +228,7 @@ public final class Harness
             director.apply(services());
             director.start();
             awaitResolved(director);
-            return measure(JLVS, prime, steady, director);
+            return measure(JLVS, prime, steady, director, ratePps);
         }
         finally
         {
@@ -301,8 +327,15 @@ public final class Harness
         final String name, final GeneratorFrames prime, final GeneratorFrames steady, final Director director)
         throws Exception
     {
+        return measure(name, prime, steady, director, 0);
+    }
+
+    private RunResult measure(
+        final String name, final GeneratorFrames prime, final GeneratorFrames steady, final Director director,
+        final long ratePps) throws Exception
+    {
         final Snapshot before = snapshot(director);
-        generator.start(prime, steady, options.warmUpNs() + options.measureNs() + GENERATOR_SLACK_NS);
+        generator.start(prime, steady, options.warmUpNs() + options.measureNs() + GENERATOR_SLACK_NS, ratePps);
         final Snapshot windowStart;
         final Snapshot windowEnd;
         final Histogram latency;

@@ -20,6 +20,8 @@ final class TrafficGenerator implements AutoCloseable
 {
     /** Frames per sendmmsg: one kernel crossing per 256 frames keeps the syscall a few ns per frame. */
     private static final int TX_BATCH = 256;
+    /** A paced generator sends a batch every millisecond or so. */
+    private static final long PACED_BATCHES_PER_SECOND = 1_000;
     /** The generator receives nothing it needs; the transport insists on a ring, so make it the smallest. */
     private static final int RX_BLOCKS = 1;
     /** Prime SYNs go out in small, spaced batches: a burst could overrun a CPU backlog and lose a flow's SYN. */
@@ -76,6 +78,13 @@ final class TrafficGenerator implements AutoCloseable
      */
     synchronized void start(final GeneratorFrames prime, final GeneratorFrames steady, final long durationNs)
     {
+        start(prime, steady, durationNs, 0);
+    }
+
+    /** As {@link #start(GeneratorFrames, GeneratorFrames, long)}, sending at most {@code ratePps} (0: no limit). */
+    synchronized void start(
+        final GeneratorFrames prime, final GeneratorFrames steady, final long durationNs, final long ratePps)
+    {
         if (thread != null)
         {
             throw new IllegalStateException("the generator is already running");
@@ -83,7 +92,7 @@ final class TrafficGenerator implements AutoCloseable
         stopRequested = false;
         failure = null;
         final long deadlineNs = System.nanoTime() + durationNs;
-        thread = new Thread(() -> run(prime, steady, deadlineNs), "jlvs-bench-generator");
+        thread = new Thread(() -> run(prime, steady, deadlineNs, ratePps), "jlvs-bench-generator");
         thread.setDaemon(true);
         thread.start();
     }
@@ -108,7 +117,7 @@ final class TrafficGenerator implements AutoCloseable
         }
     }
 
-    private void run(final GeneratorFrames prime, final GeneratorFrames steady, final long deadlineNs)
+    private void run(final GeneratorFrames prime, final GeneratorFrames steady, final long deadlineNs, final long ratePps)
     {
         try
         {
@@ -116,7 +125,7 @@ final class TrafficGenerator implements AutoCloseable
             {
                 sendPrime(prime, deadlineNs);
             }
-            blast(steady, deadlineNs);
+            blast(steady, deadlineNs, ratePps);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -145,14 +154,32 @@ final class TrafficGenerator implements AutoCloseable
         }
     }
 
-    /** One batch per turn, never across the end of the frames: a pass may rewrite them, and queued ones are read. */
-    private void blast(final GeneratorFrames frames, final long deadlineNs)
+    /**
+     * One batch per turn, never across the end of the frames: a pass may rewrite them, and queued ones are read.
+     * With a rate, batches are sized to a millisecond's worth and released on a schedule, so the offered load is
+     * steady rather than bursts at line rate.
+     */
+    private void blast(final GeneratorFrames frames, final long deadlineNs, final long ratePps)
     {
         final int count = frames.count();
+        final int batch = ratePps <= 0 ? TX_BATCH :
+            (int)Math.max(1, Math.min(TX_BATCH, ratePps / PACED_BATCHES_PER_SECOND));
+        final long batchIntervalNs = ratePps <= 0 ? 0 : TimeUnit.SECONDS.toNanos(1) * batch / ratePps;
+        long nextSendNs = System.nanoTime();
         int next = 0;
         while (!stopRequested && System.nanoTime() - deadlineNs < 0)
         {
-            final int end = Math.min(count, next + TX_BATCH);
+            if (batchIntervalNs > 0)
+            {
+                final long waitNs = nextSendNs - System.nanoTime();
+                if (waitNs > 0)
+                {
+                    LockSupport.parkNanos(waitNs);
+                    continue;
+                }
+                nextSendNs += batchIntervalNs;
+            }
+            final int end = Math.min(count, next + batch);
             for (int i = next; i < end; i++)
             {
                 transport.queue(frames.address(i), frames.length(i));

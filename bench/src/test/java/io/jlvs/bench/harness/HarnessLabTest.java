@@ -57,7 +57,9 @@ class HarnessLabTest
 
         final List<String> lines = text.lines().toList();
         final List<String> summary = report.summaryLines();
-        assertEquals(5, summary.size());
+        assertEquals(6, summary.size());
+        assertTrue(summary.get(5).startsWith("64B 1 worker at half load ("), summary.get(5));
+        assertTrue(report.halfLoad().jlvs().received() > 0, "the paced run reached the servers");
         assertTrue(summary.get(0).startsWith("64B 1 worker: jlvs "), summary.get(0));
         assertTrue(summary.get(1).startsWith("1500B 1 worker: jlvs "), summary.get(1));
         assertTrue(summary.get(2).startsWith("64B 2 workers: jlvs "), summary.get(2));
