@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
     name = "jlvs",
     mixinStandardHelpOptions = true,
     version = Main.VERSION,
-    description = "A userspace IPVS director (DR) in pure Java.",
+    description = "A userspace IPVS director (DR, TUN and Local) in pure Java.",
     subcommands = {RunCommand.class, ListCommand.class, DemoCommand.class, DoctorCommand.class,
         TunnelEndpointCommand.class, BenchCommand.class,
         IpvsadmVerbs.AddService.class, IpvsadmVerbs.EditService.class, IpvsadmVerbs.DeleteService.class,
