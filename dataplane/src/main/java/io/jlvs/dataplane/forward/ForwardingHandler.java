@@ -221,11 +221,6 @@ public final class ForwardingHandler
         return neighbours;
     }
 
-    public FragmentTable fragments()
-    {
-        return fragments;
-    }
-
     private void switchTable(final ServiceTable latest)
     {
         table = latest;

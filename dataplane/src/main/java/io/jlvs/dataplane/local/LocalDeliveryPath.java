@@ -149,12 +149,6 @@ public final class LocalDeliveryPath implements AutoCloseable
         }
     }
 
-    /** The first worker's transport on the send side. */
-    public PacketTransport transport()
-    {
-        return transports[0];
-    }
-
     /** One send-side transport per forwarding worker; each worker queues its local frames on its own. */
     public PacketTransport[] transports()
     {

@@ -88,12 +88,6 @@ public final class ServiceTable
         return hasLocalServers;
     }
 
-    /** The first worker's transport into the host's own stack, or null when there is none. */
-    public PacketTransport localTransport()
-    {
-        return localTransport(0);
-    }
-
     /** Worker {@code worker}'s transport into the host's own stack, or null when there is none. */
     public PacketTransport localTransport(final int worker)
     {

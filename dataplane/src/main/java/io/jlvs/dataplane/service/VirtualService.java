@@ -103,19 +103,6 @@ public final class VirtualService
         return methods[index];
     }
 
-    /** The forwarding method of a server of this service, looked up by identity; ROUTE if not found. */
-    public ForwardingMethod methodOf(final RealServer server)
-    {
-        for (int i = 0; i < servers.length; i++)
-        {
-            if (servers[i] == server)
-            {
-                return methods[i];
-            }
-        }
-        return ForwardingMethod.ROUTE;
-    }
-
     public boolean isPersistent()
     {
         return persistenceTimeoutNs > 0;
