@@ -1,8 +1,9 @@
 package io.jlvs.scheduler;
 
+import io.jlvs.fixtures.Allocations;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
+import java.util.function.IntConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -15,14 +16,6 @@ class ZeroAllocationTest
     private static final int UPPER_THRESHOLD = 20;
     /** A one-off (a class initialised, a deoptimisation) may land in one window; allocating code shows in all. */
     private static final int WINDOWS = 3;
-    /** Looked up once: the lookup itself allocates. */
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-
-    private static long allocatedBytes()
-    {
-        return THREADS.getCurrentThreadAllocatedBytes();
-    }
 
     private static long drive(final Scheduler scheduler, final RealServer[] servers, final int count, final int seed)
     {
@@ -51,7 +44,7 @@ class ZeroAllocationTest
     @Test
     void localityCachesAllocateNothingWhileTheyFillExpireAndCollect()
     {
-        assumeTrue(allocatedBytes() >= 0, "thread allocation accounting unsupported");
+        assumeTrue(Allocations.supported(), "thread allocation accounting unsupported");
         final TestClock clock = new TestClock();
         final RealServer[] servers = Servers.withWeights(1, 2, 3, 0, 5);
         final Scheduler[] schedulers = {
@@ -61,10 +54,8 @@ class ZeroAllocationTest
                 .create(servers, SchedulerFlags.NONE)};
         for (final Scheduler scheduler : schedulers)
         {
-            long fewest = Long.MAX_VALUE;
-            for (int window = 0; window <= WINDOWS; window++)
+            final IntConsumer picks = window ->
             {
-                final long before = allocatedBytes();
                 for (int i = 0; i < MEASURED; i++)
                 {
                     // A minute every 500 picks: timer runs, over-max collection and full checks all happen.
@@ -75,21 +66,17 @@ class ZeroAllocationTest
                         server.addActiveConns(1);
                     }
                 }
-                final long after = allocatedBytes();
-                if (window > 0)
-                {
-                    fewest = Math.min(fewest, after - before);
-                }
-            }
-            assertEquals(0, fewest, scheduler.name() + " allocated");
+            };
+            picks.accept(-1);   // warm-up: the caches fill for the first time
+            final Allocations.Windows windows = Allocations.fewestOver(WINDOWS, picks);
+            assertEquals(0, windows.fewest(), scheduler.name() + " allocated per window: " + windows.perWindow());
         }
     }
 
     @Test
     void selectAllocatesNothing()
     {
-        final long probe = allocatedBytes();
-        assumeTrue(probe >= 0, "thread allocation accounting unsupported");
+        assumeTrue(Allocations.supported(), "thread allocation accounting unsupported");
         for (final String name : Schedulers.names())
         {
             final RealServer[] servers = Servers.withWeights(1, 2, 3, 0, 5);
@@ -99,16 +86,11 @@ class ZeroAllocationTest
             }
             final Scheduler scheduler =
                 Schedulers.create(name, servers, SchedulerFlags.parse("sh-fallback,sh-port"));
-            long sink = drive(scheduler, servers, WARM_UP, 0);
-            long fewest = Long.MAX_VALUE;
-            for (int window = 0; window < WINDOWS; window++)
-            {
-                final long before = allocatedBytes();
-                sink += drive(scheduler, servers, MEASURED, WARM_UP + window * MEASURED);
-                final long after = allocatedBytes();
-                fewest = Math.min(fewest, after - before);
-            }
-            assertEquals(0, fewest, name + " allocated (sink " + sink + ")");
+            final long[] sink = {drive(scheduler, servers, WARM_UP, 0)};
+            final Allocations.Windows windows = Allocations.fewestOver(WINDOWS,
+                window -> sink[0] += drive(scheduler, servers, MEASURED, WARM_UP + window * MEASURED));
+            assertEquals(0, windows.fewest(),
+                name + " allocated per window: " + windows.perWindow() + " (sink " + sink[0] + ")");
         }
     }
 }
