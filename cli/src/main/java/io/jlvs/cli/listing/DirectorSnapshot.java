@@ -65,6 +65,18 @@ public final class DirectorSnapshot
         final ServerStatistics statistics)
         throws TimeoutException, InterruptedException
     {
+        return take(director, withConnections, timeoutMs, statistics, null);
+    }
+
+    /**
+     * As {@link #take(Director, boolean, long, ServerStatistics)}, with the forwarding latency as {@code latency}
+     * last sampled it ({@link Latency#NOT_SAMPLED} when {@code latency} is null).
+     */
+    public static Listing take(
+        final Director director, final boolean withConnections, final long timeoutMs,
+        final ServerStatistics statistics, final LatencyStatistics latency)
+        throws TimeoutException, InterruptedException
+    {
         final ServiceTable table = director.table();
         final Timeouts timeouts = director.options().timeouts();
         final List<ConnectionRow> connections = withConnections ?
@@ -80,7 +92,8 @@ public final class DirectorSnapshot
             counters(director.counters()),
             transportCounters(director.transports()),
             neighbours(director.neighbours()),
-            director.workers());
+            director.workers(),
+            latency != null ? latency.latency() : Latency.NOT_SAMPLED);
     }
 
     /** One row per VIP:port of each service (one per fwmark service), with its servers. */

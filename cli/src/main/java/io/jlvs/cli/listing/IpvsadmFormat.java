@@ -14,8 +14,8 @@ import java.util.Locale;
  * Prints a {@link Listing} in exactly the layouts of {@code ipvsadm -L -n} (and {@code --stats}, {@code --rate},
  * {@code --thresholds}, {@code --persistent-conn}, {@code -c}, {@code --timeout}), column widths, padding and
  * trailing spaces included, so that scripts written against ipvsadm's output keep working. Plus jlvs's own
- * {@code --counters} and {@code --neighbours} views. Addresses are always numeric: jlvs never resolves names
- * ({@code -n} is implied).
+ * {@code --counters}, {@code --neighbours} and {@code --latency} views. Addresses are always numeric: jlvs never
+ * resolves names ({@code -n} is implied).
  * <p>
  * The widths are those of ipvsadm.c's {@code print_title}, {@code print_service_entry}, {@code print_largenum},
  * {@code list_conn}/{@code print_conn} and {@code list_timeout}.
@@ -63,6 +63,22 @@ public final class IpvsadmFormat
      */
     private static final int WORKER_COUNT_WIDTH = 14;
 
+    /** {@code Interval}, the longer of the latency table's two window names. */
+    private static final int LATENCY_WINDOW_WIDTH = 8;
+    /** Seconds with one decimal: up to three years of uptime before a line is pushed out. */
+    private static final int LATENCY_SECONDS_WIDTH = 10;
+    /** The Frames column is print_largenum's, 9 wide (wider with --exact past 8 digits). */
+    private static final int LATENCY_FRAMES_WIDTH = 9;
+    /**
+     * A latency column, its leading space included: the recorder's ceiling (10 s) is 11 digits in nanoseconds, and
+     * 10 characters in microseconds with one decimal, so a value never runs into its neighbour.
+     */
+    private static final int LATENCY_VALUE_WIDTH = 12;
+    private static final double NANOS_PER_MICRO = 1_000.0;
+    private static final double NANOS_PER_SECOND = 1_000_000_000.0;
+    /** What a percentile of a window without frames shows: there is no such value. */
+    private static final String NO_VALUE = "-";
+
     private static final String NEWLINE = "\n";
 
     private static final Comparator<ServiceRow> SERVICE_ORDER = Comparator
@@ -85,7 +101,8 @@ public final class IpvsadmFormat
     {
         if (!request.connections() && !request.timeout() && !request.counters() && !request.neighbours())
         {
-            return services(listing, request.view(), request.exact());
+            return request.view() == ListView.LATENCY ? latency(listing.latency(), request.exact()) :
+                services(listing, request.view(), request.exact());
         }
         final StringBuilder out = new StringBuilder();
         if (request.connections())
@@ -109,10 +126,14 @@ public final class IpvsadmFormat
 
     /**
      * {@code ipvsadm -L -n} and its {@code --stats}/{@code --rate}/{@code --thresholds}/{@code --persistent-conn}
-     * forms.
+     * forms; {@link ListView#LATENCY} is {@link #latency}'s table, which has no services.
      */
     public static String services(final Listing listing, final ListView view, final boolean exact)
     {
+        if (view == ListView.LATENCY)
+        {
+            return latency(listing.latency(), exact);
+        }
         final StringBuilder out = new StringBuilder();
         out.append("IP Virtual Server version ").append(IPVS_VERSION).append(" (size=").append(listing.size())
             .append(')').append(NEWLINE);
@@ -140,6 +161,53 @@ public final class IpvsadmFormat
         final List<ServerRow> sorted = new ArrayList<>(service.servers());
         sorted.sort(SERVER_ORDER);
         return sorted;
+    }
+
+    /**
+     * jlvs's own view, {@code list --latency}: how long frames waited from the kernel's RX timestamp to the TX flush
+     * of their batch (each frame counts at its batch's latency, an upper bound for it), over the last sampling
+     * interval and since start or zero. One line per window: its name ({@code Interval}, {@code Total}), how many
+     * seconds it covers, the frames in it ({@link #appendLargeNumber}, as {@code --stats} counts), and P50, P90, P99,
+     * P99.9 and Max, in microseconds with one decimal, or whole nanoseconds with {@code exact}; {@code -} when the
+     * window has no frames. Before anything was forwarded (or sampled), one sentence says so instead of the table.
+     */
+    public static String latency(final Latency latency, final boolean exact)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append("Forwarding latency, RX to TX flush (").append(exact ? "nanoseconds" : "microseconds").append(')')
+            .append(NEWLINE);
+        if (latency.total().frames() == 0)
+        {
+            out.append(latency.zeroed() ? "No frames forwarded since the counters were zeroed." :
+                latency.sampled() ? "No frames forwarded yet." :
+                    "Not sampled yet: the latency is sampled every 2 seconds.").append(NEWLINE);
+            return out.toString();
+        }
+        out.append(format("%-" + LATENCY_WINDOW_WIDTH + "s %" + LATENCY_SECONDS_WIDTH + "s%" + LATENCY_FRAMES_WIDTH +
+            "s", "Window", "Seconds", "Frames"));
+        for (final String column : List.of("P50", "P90", "P99", "P99.9", "Max"))
+        {
+            out.append(format("%" + LATENCY_VALUE_WIDTH + "s", column));
+        }
+        out.append(NEWLINE);
+        appendLatencyRow(out, "Interval", latency.interval(), exact);
+        appendLatencyRow(out, "Total", latency.total(), exact);
+        return out.toString();
+    }
+
+    private static void appendLatencyRow(
+        final StringBuilder out, final String window, final LatencyRow row, final boolean exact)
+    {
+        out.append(format("%-" + LATENCY_WINDOW_WIDTH + "s %" + LATENCY_SECONDS_WIDTH + ".1f", window,
+            row.spanNs() / NANOS_PER_SECOND));
+        appendLargeNumber(out, row.frames(), exact);
+        for (final long valueNs : new long[] {row.p50Ns(), row.p90Ns(), row.p99Ns(), row.p999Ns(), row.maxNs()})
+        {
+            final String value = row.frames() == 0 ? NO_VALUE :
+                exact ? Long.toString(valueNs) : format("%.1f", valueNs / NANOS_PER_MICRO);
+            out.append(format("%" + LATENCY_VALUE_WIDTH + "s", value));
+        }
+        out.append(NEWLINE);
     }
 
     /** {@code ipvsadm -L -n -c}: the connection entries (and persistence templates). */

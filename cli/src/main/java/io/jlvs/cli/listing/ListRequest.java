@@ -5,10 +5,12 @@ import java.util.List;
 
 /**
  * What a {@code jlvs list} asks for, as carried on the control socket:
- * {@code list [stats|rate|thresholds|persistent-conn] [exact] [connections] [timeout] [counters] [neighbours]}.
+ * {@code list [stats|rate|thresholds|persistent-conn|latency] [exact] [connections] [timeout] [counters]
+ * [neighbours]}.
  *
  * @param view        which service table.
- * @param exact       {@code --exact}: numbers unscaled in the stats view.
+ * @param exact       {@code --exact}: numbers unscaled in the stats and rate views, nanoseconds in the latency
+ *                    view.
  * @param connections {@code -c}: the connection table instead of the services.
  * @param timeout     {@code --timeout}: the timeouts instead of the services.
  * @param counters    {@code --counters}: every dataplane counter instead of the services.
@@ -22,6 +24,7 @@ public record ListRequest(
     private static final String RATE = "rate";
     private static final String THRESHOLDS = "thresholds";
     private static final String PERSISTENT_CONN = "persistent-conn";
+    private static final String LATENCY = "latency";
     private static final String EXACT = "exact";
     private static final String CONNECTIONS = "connections";
     private static final String TIMEOUT = "timeout";
@@ -50,6 +53,7 @@ public record ListRequest(
             case RATE: words.add(RATE); break;
             case THRESHOLDS: words.add(THRESHOLDS); break;
             case PERSISTENT_CONN: words.add(PERSISTENT_CONN); break;
+            case LATENCY: words.add(LATENCY); break;
             default: break;
         }
         if (exact)
@@ -97,19 +101,22 @@ public record ListRequest(
                 case RATE: chosen = ListView.RATE; break;
                 case THRESHOLDS: chosen = ListView.THRESHOLDS; break;
                 case PERSISTENT_CONN: chosen = ListView.PERSISTENT_CONN; break;
+                case LATENCY: chosen = ListView.LATENCY; break;
                 case EXACT: exact = true; chosen = null; break;
                 case CONNECTIONS: connections = true; chosen = null; break;
                 case TIMEOUT: timeout = true; chosen = null; break;
                 case COUNTERS: counters = true; chosen = null; break;
                 case NEIGHBOURS: neighbours = true; chosen = null; break;
                 default: throw new IllegalArgumentException("unknown list option '" + word + "', expected " +
-                    "stats, rate, thresholds, persistent-conn, exact, connections, timeout, counters or neighbours");
+                    "stats, rate, thresholds, persistent-conn, latency, exact, connections, timeout, counters or " +
+                    "neighbours");
             }
             if (chosen != null)
             {
                 if (view != ListView.SERVICES && view != chosen)
                 {
-                    throw new IllegalArgumentException("choose one of stats, rate, thresholds and persistent-conn");
+                    throw new IllegalArgumentException(
+                        "choose one of stats, rate, thresholds, persistent-conn and latency");
                 }
                 view = chosen;
             }

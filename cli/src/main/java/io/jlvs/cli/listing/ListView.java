@@ -1,6 +1,9 @@
 package io.jlvs.cli.listing;
 
-/** Which of ipvsadm's service tables {@code jlvs list} prints (they exclude each other, as in ipvsadm). */
+/**
+ * Which of ipvsadm's service tables {@code jlvs list} prints (they exclude each other, as in ipvsadm), or jlvs's
+ * latency table, which excludes them too.
+ */
 public enum ListView
 {
     /** The default: Forward, Weight, ActiveConn, InActConn. */
@@ -12,5 +15,7 @@ public enum ListView
     /** {@code --thresholds}: Uthreshold, Lthreshold, ActiveConn, InActConn. */
     THRESHOLDS,
     /** {@code --persistent-conn}: Weight, PersistConn, ActiveConn, InActConn. */
-    PERSISTENT_CONN
+    PERSISTENT_CONN,
+    /** {@code --latency}: the director's forwarding latency, RX to TX flush (jlvs's own, no service table). */
+    LATENCY
 }

@@ -19,6 +19,8 @@ import java.util.List;
  * @param neighbours           the neighbour cache's entries: the real servers the director resolves.
  * @param workers              how many forwarding workers the director runs (each counter row then has as many
  *                             per-worker counts when there is more than one).
+ * @param latency              the director's forwarding latency as last sampled ({@link Latency#NOT_SAMPLED} when
+ *                             nothing samples it).
  */
 public record Listing(
     int size,
@@ -31,13 +33,18 @@ public record Listing(
     List<CounterRow> counters,
     List<CounterRow> transportCounters,
     List<NeighbourRow> neighbours,
-    int workers)
+    int workers,
+    Latency latency)
 {
     public Listing
     {
         if (workers < 1)
         {
             throw new IllegalArgumentException("workers must be >= 1, workers=" + workers);
+        }
+        if (latency == null)
+        {
+            throw new IllegalArgumentException("latency must be given (Latency.NOT_SAMPLED for none)");
         }
         services = List.copyOf(services);
         connections = List.copyOf(connections);
@@ -46,7 +53,25 @@ public record Listing(
         neighbours = List.copyOf(neighbours);
     }
 
-    /** A listing of a director with one forwarding worker. */
+    /** A listing without latency samples. */
+    public Listing(
+        final int size,
+        final String interfaceName,
+        final List<ServiceRow> services,
+        final long tcpTimeoutSeconds,
+        final long tcpFinTimeoutSeconds,
+        final long udpTimeoutSeconds,
+        final List<ConnectionRow> connections,
+        final List<CounterRow> counters,
+        final List<CounterRow> transportCounters,
+        final List<NeighbourRow> neighbours,
+        final int workers)
+    {
+        this(size, interfaceName, services, tcpTimeoutSeconds, tcpFinTimeoutSeconds, udpTimeoutSeconds, connections,
+            counters, transportCounters, neighbours, workers, Latency.NOT_SAMPLED);
+    }
+
+    /** A listing of a director with one forwarding worker, without latency samples. */
     public Listing(
         final int size,
         final String interfaceName,
@@ -60,6 +85,6 @@ public record Listing(
         final List<NeighbourRow> neighbours)
     {
         this(size, interfaceName, services, tcpTimeoutSeconds, tcpFinTimeoutSeconds, udpTimeoutSeconds, connections,
-            counters, transportCounters, neighbours, 1);
+            counters, transportCounters, neighbours, 1, Latency.NOT_SAMPLED);
     }
 }
