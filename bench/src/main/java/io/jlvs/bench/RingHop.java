@@ -11,6 +11,7 @@ import io.jlvs.dataplane.counter.Counters;
 import io.jlvs.dataplane.pipeline.CaptureAgent;
 import io.jlvs.dataplane.pipeline.FrameEvent;
 import io.jlvs.dataplane.pipeline.FrameSlots;
+import io.jlvs.dataplane.transport.FrameSink;
 import io.jlvs.dataplane.transport.PacketTransport;
 
 import java.util.concurrent.TimeUnit;
@@ -59,7 +60,8 @@ final class RingHop
     /** Copies one frame into the next slot and publishes it, as the capture thread does for each received frame. */
     void publish(final FlowFrames frames, final int flow)
     {
-        capture.onFrame(frames.memory(), frames.frameOffset(flow), frames.frameLength(), NO_VNET_HEADER, 0);
+        capture.onFrame(frames.memory(), frames.frameOffset(flow), frames.frameLength(), NO_VNET_HEADER, 0,
+            FrameSink.NO_RX_TIMESTAMP);
     }
 
     /** Waits until the handler has taken every published frame, stops its thread and fails if it threw. */

@@ -242,7 +242,7 @@ public final class PathChecker implements Checker
         @Override
         public void onFrame(
             final DirectBuffer buffer, final int frameOffset, final int frameLength, final int vnetOffset,
-            final int status)
+            final int status, final long rxNs)
         {
             if (resolving)
             {

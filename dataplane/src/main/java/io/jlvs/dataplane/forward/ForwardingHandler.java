@@ -112,7 +112,8 @@ public final class ForwardingHandler
     private boolean announcePending;
     private boolean tableCheckDue;
     private long heldExpiredSeen;
-    private long batchStartNs;
+    /** The kernel receive time of the current batch's oldest frame: its latency bounds every frame's. */
+    private long oldestRxNs = Long.MAX_VALUE;
     private long nowNs;
 
     public ForwardingHandler(
@@ -169,7 +170,7 @@ public final class ForwardingHandler
         if (tableCheckDue)
         {
             tableCheckDue = false;
-            batchStartNs = nowNs;
+            oldestRxNs = Long.MAX_VALUE;
             final ServiceTable latest = published.get();
             if (latest != table)
             {
@@ -182,15 +183,16 @@ public final class ForwardingHandler
         }
         else
         {
+            oldestRxNs = Math.min(oldestRxNs, event.rxNs());
             onFrame(event);
         }
         if (endOfBatch)
         {
             final int sent = tx.flush();
-            if (sent > 0)
+            if (sent > 0 && oldestRxNs != Long.MAX_VALUE)
             {
-                // One clock read per batch: every frame of it waited at most this long since it was captured.
-                latency.record(System.nanoTime() - batchStartNs, sent);
+                // One clock read per batch: every frame of it waited at most this long since the kernel received it.
+                latency.record(System.nanoTime() - oldestRxNs, sent);
             }
         }
     }

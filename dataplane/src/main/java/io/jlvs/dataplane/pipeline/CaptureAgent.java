@@ -63,6 +63,7 @@ public final class CaptureAgent implements Agent, FrameSink
             event.kind = FrameEvent.KIND_TICK;
             event.frameLength = 0;
             event.nowNs = nowNs;
+            event.rxNs = nowNs;
             ring.publish(sequence);
             lastTickNs = nowNs;
             work++;
@@ -72,7 +73,7 @@ public final class CaptureAgent implements Agent, FrameSink
 
     @Override
     public void onFrame(
-        final DirectBuffer buffer, final int frameOffset, final int frameLength, final int vnetOffset, final int status)
+        final DirectBuffer buffer, final int frameOffset, final int frameLength, final int vnetOffset, final int status, final long rxNs)
     {
         counters.increment(Counter.RX_FRAMES);
         counters.add(Counter.RX_BYTES, frameLength);
@@ -87,6 +88,7 @@ public final class CaptureAgent implements Agent, FrameSink
         event.frameLength = frameLength;
         event.status = status;
         event.nowNs = nowNs;
+        event.rxNs = rxNs == NO_RX_TIMESTAMP ? nowNs : rxNs;
         event.vnet = vnetOffset >= 0;
         if (event.vnet)
         {

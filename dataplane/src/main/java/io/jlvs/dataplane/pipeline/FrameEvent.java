@@ -31,6 +31,7 @@ public final class FrameEvent
     boolean vnet;
     int status;
     long nowNs;
+    long rxNs;
 
     FrameEvent(final UnsafeBuffer slot)
     {
@@ -71,13 +72,30 @@ public final class FrameEvent
         return nowNs;
     }
 
-    /** Test and benchmark support: fills the slot as the capture thread would. */
+    /**
+     * When the kernel received the frame (its RX ring timestamp, in the {@link System#nanoTime()} domain), or
+     * {@link #nowNs()} when the transport has none: where the director's latency is measured from.
+     */
+    public long rxNs()
+    {
+        return rxNs;
+    }
+
+    /** Test and benchmark support: fills the slot as the capture thread would, received at {@code nowNs}. */
     public void set(final int kind, final int frameLength, final boolean vnet, final int status, final long nowNs)
+    {
+        set(kind, frameLength, vnet, status, nowNs, nowNs);
+    }
+
+    /** Fills the slot (a worker handing a frame to another keeps its receive time). */
+    public void set(
+        final int kind, final int frameLength, final boolean vnet, final int status, final long nowNs, final long rxNs)
     {
         this.kind = kind;
         this.frameLength = frameLength;
         this.vnet = vnet;
         this.status = status;
         this.nowNs = nowNs;
+        this.rxNs = rxNs;
     }
 }

@@ -8,6 +8,9 @@ import org.agrona.DirectBuffer;
 @FunctionalInterface
 public interface FrameSink
 {
+    /** {@code rxNs} when the transport has no receive timestamp for the frame (pcap, memory). */
+    long NO_RX_TIMESTAMP = Long.MIN_VALUE;
+
     /**
      * A received frame. {@code buffer} and the bytes in it are valid only during the call: copy what must outlive it.
      *
@@ -17,6 +20,8 @@ public interface FrameSink
      * @param vnetOffset  offset of the {@link VnetHeader#LENGTH}-byte virtio_net_hdr in {@code buffer}
      *                    ({@code frameOffset - VnetHeader.LENGTH}), or -1 when the transport carries none.
      * @param status      the kernel's {@code tp_status} bits for the frame, see {@link TransportStatus}.
+     * @param rxNs        when the kernel received the frame, in the {@link System#nanoTime()} domain (the ring's
+     *                    wall-clock stamp converted), or {@link #NO_RX_TIMESTAMP}.
      */
-    void onFrame(DirectBuffer buffer, int frameOffset, int frameLength, int vnetOffset, int status);
+    void onFrame(DirectBuffer buffer, int frameOffset, int frameLength, int vnetOffset, int status, long rxNs);
 }

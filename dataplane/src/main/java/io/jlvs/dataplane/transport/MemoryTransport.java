@@ -228,7 +228,8 @@ public final class MemoryTransport implements PacketTransport
                 rxBuffer.putBytes(vnetOffset, injected.vnetHeader);
             }
             rxBuffer.putBytes(RX_FRAME_OFFSET, injected.frame);
-            sink.onFrame(rxBuffer, RX_FRAME_OFFSET, injected.frame.length, vnetOffset, injected.status);
+            sink.onFrame(rxBuffer, RX_FRAME_OFFSET, injected.frame.length, vnetOffset, injected.status,
+                FrameSink.NO_RX_TIMESTAMP);
             received++;
             bytes += injected.frame.length;
         }

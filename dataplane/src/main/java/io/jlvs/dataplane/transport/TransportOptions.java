@@ -61,6 +61,29 @@ public final class TransportOptions
     public static final int MAX_TX_BATCH_SIZE = 1024;
     /** {@code IFNAMSIZ - 1}: the longest Linux interface name. */
     public static final int MAX_INTERFACE_NAME_LENGTH = 15;
+    /**
+     * The smallest TPACKET_V2 slot that holds a whole super-frame: the kernel puts the frame at
+     * {@code TPACKET_ALIGN(TPACKET2_HDRLEN (52) + 16) + virtio_net_hdr (10) - 14} = 76 bytes into the slot, and the
+     * frame is at most 14 + 65535 bytes; 76 + 65549 = 65625, rounded up to 16. A 256 KiB block holds three.
+     */
+    public static final int MIN_V2_FRAME_SIZE_BYTES = 65_632;
+
+    /**
+     * The AF_PACKET RX ring layouts jlvs reads.
+     * <ul>
+     * <li>{@link #V3}: frames packed into blocks; a block is handed over when full or when its timeout (1 ms) expires.
+     *     Many small frames per block: the most frames buffered per MiB and the fewest cache lines touched per frame,
+     *     but at low rates a frame waits up to the block timeout before jlvs sees it.</li>
+     * <li>{@link #V2}: one fixed slot per frame, handed over the moment it is written: no added wait at any rate, but
+     *     each slot is sized for a 64 KiB super-frame, so a ring of the same size buffers far fewer small frames
+     *     (three per 256 KiB block) before the kernel drops.</li>
+     * </ul>
+     */
+    public enum RxRingVersion
+    {
+        V3,
+        V2
+    }
 
     private final String interfaceName;
     private final int blockSizeBytes;
@@ -74,6 +97,7 @@ public final class TransportOptions
     private final boolean ignoreOutgoing;
     private final int fanoutGroupId;
     private final int fanoutMode;
+    private final RxRingVersion rxRingVersion;
 
     private TransportOptions(final Builder builder)
     {
@@ -89,6 +113,7 @@ public final class TransportOptions
         this.ignoreOutgoing = builder.ignoreOutgoing;
         this.fanoutGroupId = builder.fanoutGroupId;
         this.fanoutMode = builder.fanoutMode;
+        this.rxRingVersion = builder.rxRingVersion;
     }
 
     /** A builder for a transport on {@code interfaceName} with the defaults above. */
@@ -180,6 +205,26 @@ public final class TransportOptions
         return fanoutMode;
     }
 
+    /** The RX ring layout, by default {@link RxRingVersion#V3}. */
+    public RxRingVersion rxRingVersion()
+    {
+        return rxRingVersion;
+    }
+
+    /**
+     * {@code tp_frame_size} to ask the kernel for: for V3 the {@link #frameSizeHint()}; for V2 the block split into
+     * as many slots of at least {@link #MIN_V2_FRAME_SIZE_BYTES} as fit, each as big as the split allows.
+     */
+    public int ringFrameSize()
+    {
+        if (rxRingVersion == RxRingVersion.V3)
+        {
+            return frameSizeHint;
+        }
+        final int slots = blockSizeBytes / MIN_V2_FRAME_SIZE_BYTES;
+        return blockSizeBytes / slots & -FRAME_ALIGNMENT;
+    }
+
     /** Total bytes of the RX ring. */
     public long ringBytes()
     {
@@ -193,7 +238,8 @@ public final class TransportOptions
             ", blockCount=" + blockCount + ", frameSizeHint=" + frameSizeHint + ", blockTimeoutMs=" + blockTimeoutMs +
             ", txBatchSize=" + txBatchSize + ", sendBufferBytes=" + sendBufferBytes + ", vnetHeader=" + vnetHeader +
             ", qdiscBypass=" + qdiscBypass + ", ignoreOutgoing=" + ignoreOutgoing + ", fanoutGroupId=" +
-            fanoutGroupId + ", fanoutMode=0x" + Integer.toHexString(fanoutMode) + '}';
+            fanoutGroupId + ", fanoutMode=0x" + Integer.toHexString(fanoutMode) + ", rxRingVersion=" + rxRingVersion +
+            '}';
     }
 
     /** Builds {@link TransportOptions}; {@link #build()} checks every value and names the one that is wrong. */
@@ -211,6 +257,7 @@ public final class TransportOptions
         private boolean ignoreOutgoing = true;
         private int fanoutGroupId;
         private int fanoutMode = FANOUT_HASH | FANOUT_FLAG_DEFRAG;
+        private RxRingVersion rxRingVersion = RxRingVersion.V3;
 
         private Builder()
         {
@@ -285,6 +332,12 @@ public final class TransportOptions
         public Builder fanoutMode(final int fanoutMode)
         {
             this.fanoutMode = fanoutMode;
+            return this;
+        }
+
+        public Builder rxRingVersion(final RxRingVersion rxRingVersion)
+        {
+            this.rxRingVersion = Objects.requireNonNull(rxRingVersion, "rxRingVersion");
             return this;
         }
 

@@ -641,7 +641,7 @@ class TunnelLabTest
 
         private void onFrame(
             final DirectBuffer buffer, final int frameOffset, final int frameLength, final int vnetOffset,
-            final int status)
+            final int status, final long rxNs)
         {
             if (received.incrementAndGet() <= MAX_FRAMES)
             {

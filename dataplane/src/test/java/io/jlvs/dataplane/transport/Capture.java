@@ -22,12 +22,18 @@ public final class Capture implements FrameSink
         /** The virtio_net_hdr, or null when the transport carries none. */
         public final byte[] vnetHeader;
         public final int status;
+        /** When the kernel received it (nanoTime domain), or {@link FrameSink#NO_RX_TIMESTAMP}. */
+        public final long rxNs;
+        /** When the sink got it (nanoTime). */
+        public final long seenNs;
 
-        Frame(final byte[] bytes, final byte[] vnetHeader, final int status)
+        Frame(final byte[] bytes, final byte[] vnetHeader, final int status, final long rxNs)
         {
             this.bytes = bytes;
             this.vnetHeader = vnetHeader;
             this.status = status;
+            this.rxNs = rxNs;
+            this.seenNs = System.nanoTime();
         }
     }
 
@@ -49,7 +55,8 @@ public final class Capture implements FrameSink
 
     @Override
     public void onFrame(
-        final DirectBuffer buffer, final int frameOffset, final int frameLength, final int vnetOffset, final int status)
+        final DirectBuffer buffer, final int frameOffset, final int frameLength, final int vnetOffset, final int status,
+        final long rxNs)
     {
         if (!filter.accept(buffer, frameOffset, frameLength))
         {
@@ -64,7 +71,7 @@ public final class Capture implements FrameSink
             header = new byte[VnetHeader.LENGTH];
             buffer.getBytes(vnetOffset, header);
         }
-        frames.add(new Frame(bytes, header, status));
+        frames.add(new Frame(bytes, header, status, rxNs));
     }
 
     public List<Frame> frames()

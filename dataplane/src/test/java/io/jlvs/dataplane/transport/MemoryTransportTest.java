@@ -29,7 +29,7 @@ class MemoryTransportTest
         @Override
         public void onFrame(
             final DirectBuffer buffer, final int frameOffset, final int frameLength, final int vnetOffset,
-            final int status)
+            final int status, final long rxNs)
         {
             final byte[] frame = new byte[frameLength];
             buffer.getBytes(frameOffset, frame);

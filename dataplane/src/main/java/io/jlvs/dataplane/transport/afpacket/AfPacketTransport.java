@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The Linux transport: one AF_PACKET socket bound to one interface, a TPACKET_V3 RX ring read in place
- * ({@link RxRing}) and {@code sendmmsg} TX batches ({@link SendBatch}), with {@code PACKET_VNET_HDR} so that partial
+ * The Linux transport: one AF_PACKET socket bound to one interface, an RX ring read in place ({@link RxRingV3} by
+ * default, or {@link RxRingV2} for the lowest latency at low rates) and {@code sendmmsg} TX batches ({@link SendBatch}), with {@code PACKET_VNET_HDR} so that partial
  * checksums and GSO super-frames cross the socket as metadata and leave correct.
  * <p>
  * Open it on the thread whose network namespace holds the interface: the socket, the interface lookup (ioctls on the
@@ -55,6 +55,7 @@ public final class AfPacketTransport implements PacketTransport
     private final boolean kernelIgnoresOutgoing;
     private final TransportCounters counters;
     private final RxRing rxRing;
+    private final RxClock rxClock;
     private final SendBatch sendBatch;
 
     private volatile boolean rxBusy;
@@ -77,9 +78,13 @@ public final class AfPacketTransport implements PacketTransport
         this.qdiscBypassed = qdiscBypassed;
         this.kernelIgnoresOutgoing = kernelIgnoresOutgoing;
         this.counters = new TransportCounters();
+        this.rxClock = RxClock.system();
         // The pkttype check stays on even when the kernel filters: it costs one byte read and covers kernels < 4.20.
-        this.rxRing = new RxRing(ringAddress, options.blockSizeBytes(), options.blockCount(), options.vnetHeader(),
-            options.ignoreOutgoing(), counters, socket);
+        this.rxRing = options.rxRingVersion() == TransportOptions.RxRingVersion.V2 ?
+            new RxRingV2(ringAddress, options.blockSizeBytes(), options.blockCount(), options.ringFrameSize(),
+                options.vnetHeader(), options.ignoreOutgoing(), counters, socket, rxClock) :
+            new RxRingV3(ringAddress, options.blockSizeBytes(), options.blockCount(), options.vnetHeader(),
+                options.ignoreOutgoing(), counters, socket, rxClock);
         this.sendBatch = new SendBatch(
             socket, options.txBatchSize(), options.vnetHeader() ? VnetHeader.LENGTH : 0, counters);
     }
@@ -117,11 +122,13 @@ public final class AfPacketTransport implements PacketTransport
                 check(name, "setsockopt(PACKET_VNET_HDR)",
                     socket.setIntOption(PacketSocket.SOL_PACKET, PacketSocket.PACKET_VNET_HDR, 1), "");
             }
-            check(name, "setsockopt(PACKET_VERSION, TPACKET_V3)",
-                socket.setIntOption(PacketSocket.SOL_PACKET, PacketSocket.PACKET_VERSION, TpacketV3.VERSION),
-                "the kernel lacks TPACKET_V3 (Linux 3.2+)");
+            final boolean v2 = options.rxRingVersion() == TransportOptions.RxRingVersion.V2;
+            check(name, "setsockopt(PACKET_VERSION, TPACKET_" + options.rxRingVersion() + ")",
+                socket.setIntOption(PacketSocket.SOL_PACKET, PacketSocket.PACKET_VERSION,
+                    v2 ? TpacketV2.VERSION : TpacketV3.VERSION),
+                v2 ? "" : "the kernel lacks TPACKET_V3 (Linux 3.2+)");
             check(name, "setsockopt(PACKET_RX_RING) " + options.blockCount() + " x " + options.blockSizeBytes() +
-                " bytes", socket.setRxRing(options.blockSizeBytes(), options.blockCount(), options.frameSizeHint(),
+                " bytes", socket.setRxRing(options.blockSizeBytes(), options.blockCount(), options.ringFrameSize(),
                 options.blockTimeoutMs()), "lower blockCount/blockSizeBytes if memory is short");
             final long mapped = socket.mmap(options.ringBytes());
             if (mapped < 0)
@@ -247,6 +254,7 @@ public final class AfPacketTransport implements PacketTransport
             {
                 return 0;
             }
+            rxClock.refresh(System.nanoTime());
             return rxRing.receive(sink, limit);
         }
         finally

@@ -38,6 +38,9 @@ final class LibC
 
     static native int close(int fd);
 
+    /** {@code int clock_gettime(clockid_t clock, struct timespec *tp)}: two 64-bit fields on LP64. */
+    static native int clock_gettime(int clock, long timespec);
+
     /** Returns how many messages were sent (possibly fewer than {@code length}), or -1 if the first one failed. */
     static native int sendmmsg(int fd, long messages, int length, int flags);
 }

@@ -127,7 +127,10 @@ final class PacketSocket implements StatisticsReader
         return result(LibC.setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA, scratch.addressOffset(), FPROG_LENGTH));
     }
 
-    /** {@code PACKET_RX_RING} with a {@code struct tpacket_req3}. */
+    /**
+     * {@code PACKET_RX_RING} with a {@code struct tpacket_req3}; for a TPACKET_V2 socket the kernel reads only its
+     * first four fields (a {@code struct tpacket_req}), so the same call sets up both.
+     */
     int setRxRing(final int blockSize, final int blockCount, final int frameSize, final int retireTimeoutMs)
     {
         scratch.setMemory(0, TpacketV3.REQ_LENGTH, (byte)0);

@@ -255,7 +255,7 @@ public final class PcapTransport implements PacketTransport
                     break;
                 }
                 rxView.wrap(frame);
-                sink.onFrame(rxView, 0, frame.length, -1, TransportStatus.USER);
+                sink.onFrame(rxView, 0, frame.length, -1, TransportStatus.USER, FrameSink.NO_RX_TIMESTAMP);
                 handed++;
                 bytes += frame.length;
             }

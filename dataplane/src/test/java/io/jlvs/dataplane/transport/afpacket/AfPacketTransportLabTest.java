@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The AF_PACKET transport on real veth pairs between two network namespaces (root only; skipped with a message
- * otherwise, failed when CI=true). Every wait is bounded; nothing asserts a timing.
+ * otherwise, failed when CI=true). Every wait is bounded; nothing asserts a timing. Runs with the TPACKET_V3 ring;
+ * {@link AfPacketTransportV2LabTest} runs every case again with the TPACKET_V2 ring.
  */
 class AfPacketTransportLabTest
 {
@@ -51,6 +52,8 @@ class AfPacketTransportLabTest
     private static final int IPPROTO_UDP = 17;
     private static final int IPPROTO_TCP = 6;
     private static final long QUIET_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** The receive stamp's conversion between clocks is good to microseconds; a millisecond is plenty. */
+    private static final long RX_STAMP_SLACK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private VethLab lab;
     private int tag;
@@ -71,6 +74,17 @@ class AfPacketTransportLabTest
         }
     }
 
+    /** The RX ring the cases run with. */
+    TransportOptions.RxRingVersion rxRingVersion()
+    {
+        return TransportOptions.RxRingVersion.V3;
+    }
+
+    private TransportOptions.Builder options(final String interfaceName)
+    {
+        return TransportOptions.builder(interfaceName).rxRingVersion(rxRingVersion());
+    }
+
     private AfPacketTransport open(final String namespace, final TransportOptions options) throws Exception
     {
         return lab.track(lab.in(namespace, () -> AfPacketTransport.open(options)));
@@ -78,7 +92,7 @@ class AfPacketTransportLabTest
 
     private AfPacketTransport open(final String namespace, final String name) throws Exception
     {
-        return open(namespace, TransportOptions.of(name));
+        return open(namespace, options(name).build());
     }
 
     private Capture markers()
@@ -119,6 +133,7 @@ class AfPacketTransportLabTest
         {
             assertTrue(slots.queue(a, i, TestFrames.marker(b.macAddress(), a.macAddress(), tag, i)));
         }
+        final long beforeFlushNs = System.nanoTime();
         assertEquals(count, a.flush());
 
         final List<Capture.Frame> frames = markers().awaitFrames(b, count);
@@ -126,6 +141,12 @@ class AfPacketTransportLabTest
         for (int i = 0; i < count; i++)
         {
             assertEquals(i, TestFrames.sequence(frames.get(i).bytes));
+            // The kernel's wall-clock stamp, converted, falls between the send and the read (give or take the
+            // conversion's error, far below the slack): an ordering, not a timing.
+            final long rxNs = frames.get(i).rxNs;
+            assertTrue(rxNs >= beforeFlushNs - RX_STAMP_SLACK_NS && rxNs <= frames.get(i).seenNs + RX_STAMP_SLACK_NS,
+                "frame " + i + " received at " + rxNs + ", flushed from " + beforeFlushNs + ", seen at " +
+                frames.get(i).seenNs);
             assertArrayEquals(TestFrames.marker(b.macAddress(), a.macAddress(), tag, i), frames.get(i).bytes);
             assertNotNull(frames.get(i).vnetHeader);
         }
@@ -166,11 +187,11 @@ class AfPacketTransportLabTest
     void ownTransmissionsAreNeverReadBack() throws Exception
     {
         // The sender goes through the qdisc so that the kernel's taps copy its frames to other sockets as OUTGOING.
-        final TransportOptions viaQdisc = TransportOptions.builder(VethLab.B_MAIN).qdiscBypass(false).build();
+        final TransportOptions viaQdisc = options(VethLab.B_MAIN).qdiscBypass(false).build();
         final AfPacketTransport sender = open(lab.nsB(), viaQdisc);
         final AfPacketTransport filtered = open(lab.nsB(), VethLab.B_MAIN);
         final AfPacketTransport unfiltered = open(lab.nsB(),
-            TransportOptions.builder(VethLab.B_MAIN).ignoreOutgoing(false).build());
+            options(VethLab.B_MAIN).ignoreOutgoing(false).build());
         final AfPacketTransport a = open(lab.nsA(), VethLab.A_MAIN);
         final TxSlots slots = new TxSlots(16, 128, true);
         final int count = 8;
@@ -359,7 +380,7 @@ class AfPacketTransportLabTest
     void aFanoutGroupKeepsEachFlowOnOneSocketAndSharesTheFlows() throws Exception
     {
         final int group = 1 + new SecureRandom().nextInt(0xFFFE);
-        final TransportOptions member = TransportOptions.builder(VethLab.B_MAIN).fanoutGroupId(group).build();
+        final TransportOptions member = options(VethLab.B_MAIN).fanoutGroupId(group).build();
         final AfPacketTransport b1 = open(lab.nsB(), member);
         final AfPacketTransport b2 = open(lab.nsB(), member);
         final AfPacketTransport a = open(lab.nsA(), VethLab.A_MAIN);
@@ -408,7 +429,7 @@ class AfPacketTransportLabTest
     @Test
     void kernelDropsOnAFullRingAreCounted() throws Exception
     {
-        final TransportOptions smallRing = TransportOptions.builder(VethLab.B_MAIN)
+        final TransportOptions smallRing = options(VethLab.B_MAIN)
             .blockSizeBytes(TransportOptions.MIN_BLOCK_SIZE_BYTES).blockCount(2).build();
         final AfPacketTransport b = open(lab.nsB(), smallRing);
         final AfPacketTransport a = open(lab.nsA(), VethLab.A_MAIN);
@@ -438,7 +459,7 @@ class AfPacketTransportLabTest
     @Test
     void closeIsIdempotentAndLaterCallsDoNothing() throws Exception
     {
-        final AfPacketTransport a = lab.in(lab.nsA(), () -> AfPacketTransport.open(TransportOptions.of("va")));
+        final AfPacketTransport a = lab.in(lab.nsA(), () -> AfPacketTransport.open(options("va").build()));
         final TxSlots slots = new TxSlots(1, 128, true);
 
         a.close();
@@ -454,7 +475,7 @@ class AfPacketTransportLabTest
     {
         final io.jlvs.dataplane.transport.TransportException ex = org.junit.jupiter.api.Assertions.assertThrows(
             io.jlvs.dataplane.transport.TransportException.class,
-            () -> lab.in(lab.nsA(), () -> AfPacketTransport.open(TransportOptions.of(VethLab.B_MAIN))));
+            () -> lab.in(lab.nsA(), () -> AfPacketTransport.open(options(VethLab.B_MAIN).build())));
 
         assertTrue(ex.getMessage().contains("'" + VethLab.B_MAIN + "'"), ex.getMessage());
         assertTrue(ex.getMessage().contains("namespace"), ex.getMessage());

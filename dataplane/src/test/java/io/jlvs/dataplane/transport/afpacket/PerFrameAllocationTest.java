@@ -41,7 +41,7 @@ class PerFrameAllocationTest
         @Override
         public void onFrame(
             final org.agrona.DirectBuffer buffer, final int frameOffset, final int frameLength, final int vnetOffset,
-            final int status)
+            final int status, final long rxNs)
         {
             frames++;
             checksum += buffer.getByte(frameOffset) + frameLength + status;
@@ -70,8 +70,8 @@ class PerFrameAllocationTest
     void readingTheRingAllocatesNothing()
     {
         final UnsafeBuffer ring = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BLOCK_SIZE, BLOCK_SIZE));
-        final RxRing reader = new RxRing(ring.addressOffset(), BLOCK_SIZE, 1, true, true, new TransportCounters(),
-            (stats, length) -> -Errno.EBADF);
+        final RxRingV3 reader = new RxRingV3(ring.addressOffset(), BLOCK_SIZE, 1, true, true, new TransportCounters(),
+            (stats, length) -> -Errno.EBADF, RxClock.system());
         final CountingSink sink = new CountingSink();
 
         for (int i = 0; i < WARM_UP; i++)

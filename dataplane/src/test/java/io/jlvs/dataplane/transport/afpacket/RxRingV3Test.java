@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The ring reader against a ring laid out in memory exactly as tpacket_rcv() lays out a TPACKET_V3 ring. */
-class RxRingTest
+class RxRingV3Test
 {
     private static final int BLOCK_SIZE = 4096;
     private static final int PACKET_HOST = 0;
@@ -62,6 +62,8 @@ class RxRingTest
                 memory.putInt(header + TpacketV3.HDR_SNAPLEN_OFFSET, frame.bytes.length);
                 memory.putInt(header + TpacketV3.HDR_LEN_OFFSET, frame.wireLength);
                 memory.putInt(header + TpacketV3.HDR_STATUS_OFFSET, frame.status);
+                memory.putInt(header + TpacketV3.HDR_SEC_OFFSET, RxClockTest.STAMP_SECONDS);
+                memory.putInt(header + TpacketV3.HDR_NSEC_OFFSET, RxClockTest.STAMP_NANOS + i);
                 memory.putShort(header + TpacketV3.HDR_MAC_OFFSET, (short)frame.mac);
                 memory.putByte(header + TpacketV3.HDR_SOCKADDR_OFFSET + TpacketV3.SLL_PKTTYPE_OFFSET,
                     (byte)frame.packetType);
@@ -97,11 +99,12 @@ class RxRingTest
         final List<byte[]> frames = new ArrayList<>();
         final List<Integer> statuses = new ArrayList<>();
         final List<Integer> gsoTypes = new ArrayList<>();
+        final List<Long> rxTimes = new ArrayList<>();
 
         @Override
         public void onFrame(
             final DirectBuffer buffer, final int frameOffset, final int frameLength, final int vnetOffset,
-            final int status)
+            final int status, final long rxNs)
         {
             assertEquals(frameOffset - VnetHeader.LENGTH, vnetOffset);
             final byte[] bytes = new byte[frameLength];
@@ -109,14 +112,16 @@ class RxRingTest
             frames.add(bytes);
             statuses.add(status);
             gsoTypes.add(VnetHeader.gsoType(buffer, vnetOffset));
+            rxTimes.add(rxNs);
         }
     }
 
     private final TransportCounters counters = new TransportCounters();
+    private final RxClock clock = RxClockTest.fixedClock();
 
-    private RxRing reader(final FakeRing ring, final StatisticsReader statistics)
+    private RxRingV3 reader(final FakeRing ring, final StatisticsReader statistics)
     {
-        return new RxRing(ring.address(), BLOCK_SIZE, ring.blockCount, true, true, counters, statistics);
+        return new RxRingV3(ring.address(), BLOCK_SIZE, ring.blockCount, true, true, counters, statistics, clock);
     }
 
     private static StatisticsReader noStatistics()
@@ -139,6 +144,8 @@ class RxRingTest
         assertArrayEquals(new Frame(2, 1514).bytes, recorder.frames.get(1));
         assertEquals(TransportStatus.USER | TransportStatus.CSUM_NOT_READY, recorder.statuses.get(2));
         assertEquals(VnetHeader.GSO_TCPV4, recorder.gsoTypes.get(0));
+        assertEquals(List.of(RxClockTest.expectedNanoTime(0), RxClockTest.expectedNanoTime(1),
+            RxClockTest.expectedNanoTime(2)), recorder.rxTimes, "each frame's own kernel receive time");
         assertEquals(TpacketV3.TP_STATUS_KERNEL, ring.blockStatus(0));
         assertEquals(3, counters.rxFrames());
         assertEquals(64 + 1514 + 60, counters.rxBytes());
@@ -161,7 +168,7 @@ class RxRingTest
         final FakeRing ring = new FakeRing(2);
         ring.publish(0, TpacketV3.TP_STATUS_USER, new Frame(1, 60), new Frame(2, 60), new Frame(3, 60),
             new Frame(4, 60), new Frame(5, 60));
-        final RxRing reader = reader(ring, noStatistics());
+        final RxRingV3 reader = reader(ring, noStatistics());
         final Recorder recorder = new Recorder();
 
         assertEquals(2, reader.receive(recorder, 2));
@@ -179,7 +186,7 @@ class RxRingTest
     void followsTheBlocksRoundTheRing()
     {
         final FakeRing ring = new FakeRing(2);
-        final RxRing reader = reader(ring, noStatistics());
+        final RxRingV3 reader = reader(ring, noStatistics());
         final Recorder recorder = new Recorder();
 
         ring.publish(0, TpacketV3.TP_STATUS_USER, new Frame(1, 60));
@@ -219,7 +226,8 @@ class RxRingTest
         assertEquals(1, counters.rxOutgoingSkipped());
 
         ring.publish(0, TpacketV3.TP_STATUS_USER, outgoing, new Frame(2, 60));
-        final RxRing keepsOutgoing = new RxRing(ring.address(), BLOCK_SIZE, 1, true, false, counters, noStatistics());
+        final RxRingV3 keepsOutgoing = new RxRingV3(ring.address(), BLOCK_SIZE, 1, true, false, counters, noStatistics(),
+            clock);
         assertEquals(2, keepsOutgoing.receive(new Recorder(), 10));
     }
 
@@ -269,10 +277,10 @@ class RxRingTest
     {
         final FakeRing ring = new FakeRing(2);
         ring.publish(0, TpacketV3.TP_STATUS_USER, new Frame(1, 60));
-        final RxRing reader = reader(ring, noStatistics());
+        final RxRingV3 reader = reader(ring, noStatistics());
 
         assertThrows(IllegalStateException.class, () -> reader.receive(
-            (buffer, offset, length, vnetOffset, status) ->
+            (buffer, offset, length, vnetOffset, status, rxNs) ->
             {
                 throw new IllegalStateException("sink bug");
             }, 10));
