@@ -53,7 +53,13 @@ final class ListCommand implements Callable<Integer>
             "columns (the templates themselves are the -c entries with source port 0 and state NONE).")
     private boolean persistentConn;
 
-    @Option(names = "--exact", description = "Unscaled numbers in --stats and --rate.")
+    @Option(names = "--latency",
+        description = "The director's forwarding latency per frame, RX to TX flush, in microseconds: frames, P50, " +
+            "P90, P99, P99.9 and Max over the last 2-second interval and since start (or since zero of every " +
+            "service).")
+    private boolean latency;
+
+    @Option(names = "--exact", description = "Unscaled numbers in --stats and --rate; nanoseconds in --latency.")
     private boolean exact;
 
     @Option(names = {"-c", "--connections"}, description = "The connection entries (ipvsadm -L -n -c).")
@@ -103,13 +109,13 @@ final class ListCommand implements Callable<Integer>
 
     private ListRequest request()
     {
-        if ((stats ? 1 : 0) + (rate ? 1 : 0) + (thresholds ? 1 : 0) + (persistentConn ? 1 : 0) > 1)
+        if ((stats ? 1 : 0) + (rate ? 1 : 0) + (thresholds ? 1 : 0) + (persistentConn ? 1 : 0) + (latency ? 1 : 0) > 1)
         {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                "choose one of --stats, --rate, --thresholds and --persistent-conn");
+                "choose one of --stats, --rate, --thresholds, --persistent-conn and --latency");
         }
         final ListView view = stats ? ListView.STATS : rate ? ListView.RATE : thresholds ? ListView.THRESHOLDS :
-            persistentConn ? ListView.PERSISTENT_CONN : ListView.SERVICES;
+            persistentConn ? ListView.PERSISTENT_CONN : latency ? ListView.LATENCY : ListView.SERVICES;
         return new ListRequest(view, exact, connections, timeout, counters, neighbours);
     }
 }

@@ -3,6 +3,7 @@ package io.jlvs.cli;
 import io.jlvs.cli.control.ControlServer;
 import io.jlvs.cli.control.DirectorControl;
 import io.jlvs.cli.control.RuntimeServices;
+import io.jlvs.cli.listing.LatencyStatistics;
 import io.jlvs.cli.listing.ServerStatistics;
 import io.jlvs.config.ConfigException;
 import io.jlvs.config.ConfigWarning;
@@ -236,11 +237,13 @@ final class RunCommand implements Callable<Integer>
             return ExitCodes.USAGE;
         }
         final ServerStatistics statistics = new ServerStatistics();
+        // The latency recorder's only reader: taking an interval from it empties it.
+        final LatencyStatistics latency = new LatencyStatistics(director.latency(), System.nanoTime());
         final ControlServer controlServer;
         try
         {
-            controlServer = ControlServer.start(control,
-                new DirectorControl(director, this::reloadOnRequest, runtime, statistics, FORWARDING_TIMEOUT_MS));
+            controlServer = ControlServer.start(control, new DirectorControl(director, this::reloadOnRequest, runtime,
+                statistics, latency, FORWARDING_TIMEOUT_MS));
         }
         catch (final IOException ex)
         {
@@ -249,7 +252,7 @@ final class RunCommand implements Callable<Integer>
             err.println("jlvs: control socket: " + ex.getMessage());
             return ExitCodes.FAILURE;
         }
-        final Running running = new Running(director, health, rateTimer(statistics), controlServer);
+        final Running running = new Running(director, health, rateTimer(statistics, latency), controlServer);
 
         final CountDownLatch stop = new CountDownLatch(1);
         final Thread shutdownHook = new Thread(running::close, "jlvs-shutdown");
@@ -421,9 +424,10 @@ final class RunCommand implements Callable<Integer>
 
     /**
      * IPVS's estimation timer, on a control-plane thread of its own: every 2 seconds the rate estimators sample the
-     * real servers' counters (which any thread may read) for {@code list --rate}.
+     * real servers' counters (which any thread may read) for {@code list --rate}, and the forwarding latency is
+     * sampled for {@code list --latency}.
      */
-    private ScheduledExecutorService rateTimer(final ServerStatistics statistics)
+    private ScheduledExecutorService rateTimer(final ServerStatistics statistics, final LatencyStatistics latency)
     {
         final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable ->
         {
@@ -431,8 +435,12 @@ final class RunCommand implements Callable<Integer>
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleAtFixedRate(() -> statistics.sample(director.table(), System.nanoTime()), 0,
-            ServerStatistics.SAMPLE_INTERVAL_NS, TimeUnit.NANOSECONDS);
+        timer.scheduleAtFixedRate(() ->
+        {
+            final long nowNs = System.nanoTime();
+            statistics.sample(director.table(), nowNs);
+            latency.sample(nowNs);
+        }, 0, ServerStatistics.SAMPLE_INTERVAL_NS, TimeUnit.NANOSECONDS);
         return timer;
     }
 

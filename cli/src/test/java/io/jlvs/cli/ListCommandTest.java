@@ -35,8 +35,10 @@ class ListCommandTest
             final Cli counters = Cli.run("list", "--control", path.toString(), "--counters");
             final Cli neighbours = Cli.run("list", "--control", path.toString(), "--neighbours");
             final Cli rate = Cli.run("list", "--control", path.toString(), "--rate", "--exact");
+            final Cli latency = Cli.run("list", "--control", path.toString(), "--latency");
+            final Cli latencyExact = Cli.run("list", "--control", path.toString(), "--latency", "--exact");
 
-            for (final Cli cli : List.of(plain, stats, connections, counters, neighbours, rate))
+            for (final Cli cli : List.of(plain, stats, connections, counters, neighbours, rate, latency, latencyExact))
             {
                 assertEquals(ExitCodes.OK, cli.exitCode(), cli.toString());
                 assertEquals("the listing  \n", cli.out());
@@ -44,7 +46,7 @@ class ListCommandTest
             }
         }
         assertEquals(List.of("list", "list stats exact", "list connections timeout", "list counters",
-            "list neighbours", "list rate exact"), requests);
+            "list neighbours", "list rate exact", "list latency", "list latency exact"), requests);
     }
 
     @Test
@@ -82,7 +84,17 @@ class ListCommandTest
             "--thresholds");
 
         assertEquals(ExitCodes.USAGE, cli.exitCode(), cli.toString());
-        assertTrue(cli.err().contains("choose one of --stats, --rate, --thresholds and --persistent-conn"),
+        assertTrue(cli.err().contains("choose one of --stats, --rate, --thresholds, --persistent-conn and --latency"),
+            cli.toString());
+    }
+
+    @Test
+    void latencyWithAnotherServiceViewIsAUsageError()
+    {
+        final Cli cli = Cli.run("list", "--control", directory.resolve("x.sock").toString(), "--latency", "--rate");
+
+        assertEquals(ExitCodes.USAGE, cli.exitCode(), cli.toString());
+        assertTrue(cli.err().contains("choose one of --stats, --rate, --thresholds, --persistent-conn and --latency"),
             cli.toString());
     }
 }

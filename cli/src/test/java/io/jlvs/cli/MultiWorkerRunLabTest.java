@@ -124,6 +124,16 @@ class MultiWorkerRunLabTest
             assertEquals(Long.parseLong(column(counters, "FORWARDED", 1)),
                 Long.parseLong(column(counters, "FORWARDED", 2)) + Long.parseLong(column(counters, "FORWARDED", 3)));
 
+            // list --latency: run's timer samples every worker's recorder every 2 s into one total.
+            final List<String> latency = listing().awaitList(lines -> lines.size() == 4 &&
+                column(lines, "Total", 2) != null && Long.parseLong(column(lines, "Total", 2)) > 0,
+                "--latency", "--exact");
+            final String latencyText = String.join("\n", latency);
+            assertEquals(4, latency.size(), latencyText);
+            assertEquals("Forwarding latency, RX to TX flush (nanoseconds)", latency.get(0));
+            assertTrue(Long.parseLong(column(latency, "Total", 2)) > 0, latencyText);
+            assertTrue(Long.parseLong(column(latency, "Total", 7)) > 0, "Max\n" + latencyText);
+
             // ipvsadm -L -n -c: both workers' shards, so every client's connections.
             final List<String> entries = listing().list("-c");
             final Set<String> clients = new HashSet<>();

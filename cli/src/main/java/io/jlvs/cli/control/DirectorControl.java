@@ -6,6 +6,7 @@ import io.jlvs.cli.ipvsadm.SaveFormat;
 import io.jlvs.cli.ipvsadm.ServiceEdits;
 import io.jlvs.cli.listing.DirectorSnapshot;
 import io.jlvs.cli.listing.IpvsadmFormat;
+import io.jlvs.cli.listing.LatencyStatistics;
 import io.jlvs.cli.listing.ListRequest;
 import io.jlvs.cli.listing.Listing;
 import io.jlvs.cli.listing.ServerStatistics;
@@ -39,6 +40,8 @@ public final class DirectorControl implements ControlHandler
     private final Reload reload;
     private final RuntimeServices runtime;
     private final ServerStatistics statistics;
+    /** Null when nothing samples this director's latency. */
+    private final LatencyStatistics latency;
     private final long forwardingTimeoutMs;
 
     /** What {@code reload} does: re-read the configuration and apply it, answering with what happened. */
@@ -72,10 +75,26 @@ public final class DirectorControl implements ControlHandler
         final ServerStatistics statistics,
         final long forwardingTimeoutMs)
     {
+        this(director, reload, runtime, statistics, null, forwardingTimeoutMs);
+    }
+
+    /**
+     * @param latency the forwarding latency as a timer samples it, or null when nothing samples it
+     *                ({@code list latency} then says it is not sampled).
+     */
+    public DirectorControl(
+        final Director director,
+        final Reload reload,
+        final RuntimeServices runtime,
+        final ServerStatistics statistics,
+        final LatencyStatistics latency,
+        final long forwardingTimeoutMs)
+    {
         this.director = director;
         this.reload = reload;
         this.runtime = runtime;
         this.statistics = statistics;
+        this.latency = latency;
         this.forwardingTimeoutMs = forwardingTimeoutMs;
     }
 
@@ -136,7 +155,7 @@ public final class DirectorControl implements ControlHandler
     {
         try
         {
-            return DirectorSnapshot.take(director, withConnections, forwardingTimeoutMs, statistics);
+            return DirectorSnapshot.take(director, withConnections, forwardingTimeoutMs, statistics, latency);
         }
         catch (final TimeoutException ex)
         {
@@ -154,7 +173,10 @@ public final class DirectorControl implements ControlHandler
         return runtime;
     }
 
-    /** {@code ipvsadm -Z [service]}: the servers of that service, or of every service, count from zero. */
+    /**
+     * {@code ipvsadm -Z [service]}: the servers of that service, or of every service, count from zero; without a
+     * service the director's latency total too, as IPVS's {@code ip_vs_zero_all} zeroes its global statistics.
+     */
     private void zero(final IpvsadmCommand command)
     {
         final List<RealServer> servers = new ArrayList<>();
@@ -173,5 +195,9 @@ public final class DirectorControl implements ControlHandler
         }
         statistics.retain(director.table());
         statistics.zero(servers);
+        if (command.service() == null && latency != null)
+        {
+            latency.zero(System.nanoTime());
+        }
     }
 }

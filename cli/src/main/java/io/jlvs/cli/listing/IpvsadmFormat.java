@@ -180,7 +180,7 @@ public final class IpvsadmFormat
         {
             out.append(latency.zeroed() ? "No frames forwarded since the counters were zeroed." :
                 latency.sampled() ? "No frames forwarded yet." :
-                    "Not sampled yet: the latency is sampled every 2 seconds.").append(NEWLINE);
+                    "Not sampled yet: jlvs run samples it every 2 seconds.").append(NEWLINE);
             return out.toString();
         }
         out.append(format("%-" + LATENCY_WINDOW_WIDTH + "s %" + LATENCY_SECONDS_WIDTH + "s%" + LATENCY_FRAMES_WIDTH +

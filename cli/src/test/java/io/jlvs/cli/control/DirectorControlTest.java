@@ -1,5 +1,7 @@
 package io.jlvs.cli.control;
 
+import io.jlvs.cli.listing.LatencyStatistics;
+import io.jlvs.cli.listing.ServerStatistics;
 import io.jlvs.dataplane.Director;
 import io.jlvs.dataplane.DirectorOptions;
 import io.jlvs.dataplane.service.RealServerSpec;
@@ -35,6 +37,8 @@ class DirectorControlTest
     private static final int CAPACITY = 4096;
     /** {@code ->}, the endpoint, Conns, InPkts, OutPkts, InBytes, OutBytes. */
     private static final int STATS_LINE_COLUMNS = 7;
+    /** Window, Seconds, Frames, P50, P90, P99, P99.9, Max. */
+    private static final int LATENCY_LINE_COLUMNS = 8;
 
     @TempDir
     Path directory;
@@ -212,6 +216,69 @@ class DirectorControlTest
     void listTimeoutShowsIpvsDefaults() throws IOException
     {
         assertEquals("Timeout (tcp tcpfin udp): 900 120 300\n", ControlClient.request(path, "list timeout", TIMEOUT_MS));
+    }
+
+    @Test
+    void listLatencyShowsTheForwardedFramesOnceSampledAndZeroOfEveryServiceStartsItAgain() throws Exception
+    {
+        // Sampled here, on a fake clock, instead of on run's timer: one sample per step of SAMPLE_INTERVAL_NS.
+        final LatencyStatistics latency = new LatencyStatistics(director.latency(), 0);
+        final Path latencyPath = directory.resolve("latency.sock");
+        try (ControlServer latencyServer = ControlServer.start(latencyPath,
+            new DirectorControl(director, null, null, new ServerStatistics(), latency, TIMEOUT_MS)))
+        {
+            assertEquals("Forwarding latency, RX to TX flush (microseconds)\n" +
+                "Not sampled yet: jlvs run samples it every 2 seconds.\n",
+                ControlClient.request(latencyPath, "list latency", TIMEOUT_MS));
+            answerArp("198.18.0.101", 0x02_00_00_00_01_01L);
+            answerArp("198.18.0.102", 0x02_00_00_00_01_02L);
+            awaitNeighbours();
+            transport.inject(FrameBuilder.tcp().dstMac(DIRECTOR_MAC).src("198.18.0.10", 40003)
+                .dst("198.18.0.100", 80).flags(FrameBuilder.SYN).build(), 0);
+
+            // The forwarding thread records once its batch is flushed: sample until the frame is in.
+            long nowNs = 0;
+            for (int i = 0; i < MAX_POLLS && latency.latency().total().frames() == 0; i++)
+            {
+                nowNs += LatencyStatistics.SAMPLE_INTERVAL_NS;
+                latency.sample(nowNs);
+                Thread.sleep(POLL_MS);
+            }
+
+            final List<String> lines = ControlClient.request(latencyPath, "list latency exact", TIMEOUT_MS)
+                .lines().toList();
+            final String text = String.join("\n", lines);
+            assertEquals(4, lines.size(), text);
+            assertEquals("Forwarding latency, RX to TX flush (nanoseconds)", lines.get(0));
+            assertEquals(List.of("Window", "Seconds", "Frames", "P50", "P90", "P99", "P99.9", "Max"),
+                List.of(lines.get(1).trim().split("\\s+")));
+            final String[] total = lines.get(3).trim().split("\\s+");
+            assertEquals(LATENCY_LINE_COLUMNS, total.length, text);
+            assertEquals("Total", total[0], text);
+            assertTrue(Long.parseLong(total[2]) >= 1, "the SYN was forwarded and counted\n" + text);
+            // Percentiles never decrease, and the slowest frame bounds them all.
+            for (int column = 4; column < LATENCY_LINE_COLUMNS; column++)
+            {
+                assertTrue(Long.parseLong(total[column - 1]) <= Long.parseLong(total[column]), text);
+            }
+
+            // ipvsadm -Z of one service leaves the director's latency; of every service, it starts again.
+            assertEquals("", ControlClient.request(latencyPath, "ipvsadm -Z -t 198.18.0.100:80", TIMEOUT_MS));
+            assertEquals(lines.get(3),
+                ControlClient.request(latencyPath, "list latency exact", TIMEOUT_MS).lines().toList().get(3));
+            assertEquals("", ControlClient.request(latencyPath, "ipvsadm -Z", TIMEOUT_MS));
+            assertEquals("Forwarding latency, RX to TX flush (microseconds)\n" +
+                "No frames forwarded since the counters were zeroed.\n",
+                ControlClient.request(latencyPath, "list latency", TIMEOUT_MS));
+        }
+    }
+
+    @Test
+    void aDirectorControlWhoseLatencyNobodySamplesSaysSo() throws IOException
+    {
+        assertEquals("Forwarding latency, RX to TX flush (microseconds)\n" +
+            "Not sampled yet: jlvs run samples it every 2 seconds.\n",
+            ControlClient.request(path, "list latency", TIMEOUT_MS));
     }
 
     @Test

@@ -74,7 +74,7 @@ class LatencyViewTest
     @Test
     void beforeTheFirstSampleOneLineSaysSoInsteadOfTheTable()
     {
-        assertLines(List.of(TITLE_US, "Not sampled yet: the latency is sampled every 2 seconds."),
+        assertLines(List.of(TITLE_US, "Not sampled yet: jlvs run samples it every 2 seconds."),
             IpvsadmFormat.latency(Latency.NOT_SAMPLED, false));
     }
 
