@@ -46,6 +46,11 @@ public final class Harness
     /** Warm-up, window, and slack: the generator stops by itself even if the harness never told it to. */
     /** Fanout group ids are 16 bits; 0 means none. */
     private static final int FANOUT_GROUP_IDS = 0xFFFE;
+    /**
+     * The light-load latency case's rate: 1000 frames a second fill a 256 KiB TPACKET_V3 block (~2000 small frames)
+     * in two seconds, so every frame waits for the 1 ms block timeout there, and only there.
+     */
+    private static final long LIGHT_LOAD_PPS = 1_000;
     private static final long GENERATOR_SLACK_NS = TimeUnit.SECONDS.toNanos(5);
     /** After the generator stops, frames still sit in rings and backlogs; wait until the servers' counts settle. */
     private static final long DRAIN_POLL_MS = 100;
@@ -98,7 +103,7 @@ public final class Harness
         }
         printHeader(options, out);
         final List<CaseResult> cases = new ArrayList<>();
-        HalfLoadResult halfLoad = null;
+        final List<LatencyResult> latency = new ArrayList<>();
         final String prefix;
         try (Lab lab = Lab.start(LabSpec.builder().withProbe(false).build()))
         {
@@ -139,13 +144,21 @@ public final class Harness
                 }
                 cases.add(harness.runCase("64B SYN-only", true, null,
                     GeneratorFrames.synFlood(source, directorMac, lab.vip()), 1, null));
-                halfLoad = harness.runHalfLoad(syns, small, small1);
+                final long halfLoadPps = Math.max(1, (long)(small1.jlvs().forwardedPps() / 2));
+                for (final TransportOptions.RxRingVersion ring : TransportOptions.RxRingVersion.values())
+                {
+                    latency.add(harness.runLatency("half load", halfLoadPps, ring, syns, small));
+                }
+                for (final TransportOptions.RxRingVersion ring : TransportOptions.RxRingVersion.values())
+                {
+                    latency.add(harness.runLatency("light load", LIGHT_LOAD_PPS, ring, syns, small));
+                }
             }
         }
         out.println();
         out.println("load average after the run: " + loadAverage());
         out.println("summary (ratio = jlvs pps / kernel pps):");
-        final HarnessReport report = new HarnessReport(prefix, cases, halfLoad);
+        final HarnessReport report = new HarnessReport(prefix, cases, latency);
         for (final String line : report.summaryLines())
         {
             out.println(line);
@@ -155,20 +168,20 @@ public final class Harness
     }
 
     /**
-     * The latency target's case: 64-byte frames offered at half of what jlvs forwarded at saturation, one worker,
-     * so the ring does not fill and the figure is the director's own delay rather than queueing.
+     * A latency case: 64-byte frames offered at {@code ratePps}, one worker, jlvs reading {@code ring}. At half of the
+     * saturation rate the ring does not fill, so the figure is the director's own delay rather than queueing (issue
+     * 7's target); at a light rate a TPACKET_V3 block fills slowly and its timeout shows.
      */
-    private HalfLoadResult runHalfLoad(
-        final GeneratorFrames prime, final GeneratorFrames steady, final CaseResult saturated) throws Exception
+    private LatencyResult runLatency(final String load, final long ratePps, final TransportOptions.RxRingVersion ring,
+        final GeneratorFrames prime, final GeneratorFrames steady) throws Exception
     {
-        final long ratePps = Math.max(1, (long)(saturated.jlvs().forwardedPps() / 2));
         out.println();
-        out.println("case 64B half load: " + ratePps + " pps offered (half of jlvs's saturation rate), 1 worker, " +
-            "for the latency at half load");
-        final RunResult run = runJlvs(prime, steady, 1, ratePps);
+        out.println("case 64B " + load + ": " + ratePps + " pps offered, 1 worker, " + ring + " RX ring, for the " +
+            "latency from the kernel's RX timestamp to the TX flush");
+        final RunResult run = runJlvs(prime, steady, 1, ratePps, ring);
         out.println(run.describe());
         out.flush();
-        return new HalfLoadResult(ratePps, run);
+        return new LatencyResult(load, ring, ratePps, run);
     }
 
     private CaseResult runCase(
@@ -197,12 +210,12 @@ public final class Harness
     private RunResult runJlvs(final GeneratorFrames prime, final GeneratorFrames steady, final int workers)
         throws Exception
     {
-        return runJlvs(prime, steady, workers, 0);
+        return runJlvs(prime, steady, workers, 0, TransportOptions.RxRingVersion.V3);
     }
 
     private RunResult runJlvs(
-        final GeneratorFrames prime, final GeneratorFrames steady, final int workers, final long ratePps)
-        throws Exception
+        final GeneratorFrames prime, final GeneratorFrames steady, final int workers, final long ratePps,
+        final TransportOptions.RxRingVersion ring) throws Exception
     {
         final List<PacketTransport> transports = new ArrayList<>(workers);
         final int group = 1 + ThreadLocalRandom.current().nextInt(FANOUT_GROUP_IDS);
@@ -211,9 +224,10 @@ public final class Harness
             for (int w = 0; w < workers; w++)
             {
                 // In worker order: the first socket to join the group is the one that gets ARP.
-                final TransportOptions transport = workers == 1 ? TransportOptions.of(lab.directorInterface()) :
-                    TransportOptions.builder(lab.directorInterface()).fanoutGroupId(group)
-                        .fanoutMode(TransportOptions.FANOUT_BY_CLIENT).build();
+                final TransportOptions.Builder options =
+                    TransportOptions.builder(lab.directorInterface()).rxRingVersion(ring);
+                final TransportOptions transport = workers == 1 ? options.build() :
+                    options.fanoutGroupId(group).fanoutMode(TransportOptions.FANOUT_BY_CLIENT).build();
                 transports.add(NetworkNamespace.call(lab.directorNamespace(), () -> AfPacketTransport.open(transport)));
             }
         }

@@ -117,7 +117,7 @@ public record RunResult(
         else
         {
             text.append(String.format(Locale.ROOT,
-                "capture to TX flush p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us (%,d frames)",
+                "RX to TX flush p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us (%,d frames)",
                 micros(latency.p50Ns()), micros(latency.p99Ns()), micros(latency.p999Ns()), micros(latency.maxNs()),
                 latency.frames()));
         }

@@ -1,5 +1,6 @@
 package io.jlvs.bench.harness;
 
+import io.jlvs.dataplane.transport.TransportOptions;
 import io.jlvs.lab.LabRequirements;
 import org.junit.jupiter.api.Test;
 
@@ -57,9 +58,20 @@ class HarnessLabTest
 
         final List<String> lines = text.lines().toList();
         final List<String> summary = report.summaryLines();
-        assertEquals(6, summary.size());
-        assertTrue(summary.get(5).startsWith("64B 1 worker at half load ("), summary.get(5));
-        assertTrue(report.halfLoad().jlvs().received() > 0, "the paced run reached the servers");
+        assertEquals(9, summary.size());
+        assertEquals(List.of("half load", "half load", "light load", "light load"),
+            report.latency().stream().map(LatencyResult::load).toList());
+        assertEquals(List.of(TransportOptions.RxRingVersion.V3, TransportOptions.RxRingVersion.V2,
+            TransportOptions.RxRingVersion.V3, TransportOptions.RxRingVersion.V2),
+            report.latency().stream().map(LatencyResult::ring).toList());
+        assertTrue(summary.get(5).startsWith("64B 1 worker at half load, V3 ring ("), summary.get(5));
+        assertTrue(summary.get(8).startsWith("64B 1 worker at light load, V2 ring ("), summary.get(8));
+        for (final LatencyResult result : report.latency())
+        {
+            assertTrue(result.jlvs().received() > 0, result.summaryLine() + ": the paced run reached no server");
+            assertTrue(result.jlvs().latency() != null && result.jlvs().latency().frames() > 0,
+                result.summaryLine() + ": no latency recorded");
+        }
         assertTrue(summary.get(0).startsWith("64B 1 worker: jlvs "), summary.get(0));
         assertTrue(summary.get(1).startsWith("1500B 1 worker: jlvs "), summary.get(1));
         assertTrue(summary.get(2).startsWith("64B 2 workers: jlvs "), summary.get(2));

@@ -6,9 +6,9 @@ import org.HdrHistogram.SingleWriterRecorder;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The director's latency from capture to TX flush, in nanoseconds, in HdrHistogram recorders: each forwarding
- * worker records into its own ({@link #forWorker(int)}) once per batch (wait-free, no allocation), and a reader
- * takes interval histograms of them all, merged, without stopping anyone.
+ * The director's latency from the kernel's RX timestamp to the TX flush, in nanoseconds, in HdrHistogram recorders:
+ * each forwarding worker records into its own ({@link #forWorker(int)}) once per batch (wait-free, no allocation),
+ * and a reader takes interval histograms of them all, merged, without stopping anyone.
  */
 public final class LatencyRecorder
 {

@@ -82,7 +82,7 @@ class DirectRoutingLabTest
         startDirector(VirtualServiceSpec.of(6, lab.vip(), 80, "rr", LabDirector.realServers(lab, 80)));
         assertEquals(Map.of("rs1", 20, "rs2", 20, "rs3", 20), spread(CONNECTIONS));
         assertEquals(CONNECTIONS, director.director.counters().get(Counter.NEW_CONNECTIONS));
-        // Every forwarded frame went into the capture-to-flush latency histogram (a count, never a timing).
+        // Every forwarded frame went into the RX-to-flush latency histogram (a count, never a timing).
         assertTrue(director.director.latency().interval().getTotalCount() >=
             director.director.counters().get(Counter.FORWARDED), director.diagnostics());
     }
