@@ -23,9 +23,11 @@ import io.jlvs.healthcheck.HealthMonitorOptions;
 import io.jlvs.healthcheck.PathProbeOptions;
 import io.jlvs.healthcheck.MonitoredService;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,6 +35,7 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -91,8 +94,17 @@ final class RunCommand implements Callable<Integer>
     private Path control;
 
     @Option(names = "--io", paramLabel = "afpacket|pcap", defaultValue = "afpacket",
-        description = "Packet I/O: afpacket (Linux TPACKET_V3 ring, default) or pcap (portable, slower).")
+        description = "Packet I/O: afpacket (Linux AF_PACKET with an mmap'd RX ring, default) or pcap (portable, " +
+            "slower).")
     private Transports.Kind io;
+
+    @Option(names = "--rx-ring", paramLabel = "v3|v2", defaultValue = "v3", converter = RxRingConverter.class,
+        description = {"The AF_PACKET RX ring (with --io afpacket). v3 (default): frames packed into blocks, the " +
+            "most frames buffered per MiB, but at low rates a frame waits up to the 1 ms block timeout before jlvs " +
+            "sees it. v2: a slot per frame, seen the moment it arrives (the lowest latency at any rate), but each " +
+            "16 MiB ring holds only 192 frames, so a burst while jlvs is descheduled is dropped sooner (counted in " +
+            "list --counters)."})
+    private TransportOptions.RxRingVersion rxRing;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
         description = "Forwarding workers, each with its own AF_PACKET socket in one PACKET_FANOUT group on the " +
@@ -130,6 +142,23 @@ final class RunCommand implements Callable<Integer>
             "jlvs_exclude_source_mac in the file still applies."})
     private boolean noLearnPeers;
 
+    /** {@code v3}/{@code v2} (either case) to the RX ring version. */
+    static final class RxRingConverter implements ITypeConverter<TransportOptions.RxRingVersion>
+    {
+        @Override
+        public TransportOptions.RxRingVersion convert(final String value)
+        {
+            for (final TransportOptions.RxRingVersion version : TransportOptions.RxRingVersion.values())
+            {
+                if (version.name().equalsIgnoreCase(value))
+                {
+                    return version;
+                }
+            }
+            throw new TypeConversionException("expected v3 or v2, got '" + value + "'");
+        }
+    }
+
     /** The forwarding thread's wait strategies, as {@link DirectorOptions#waitStrategy()} names them. */
     enum WaitStrategy
     {
@@ -150,6 +179,12 @@ final class RunCommand implements Callable<Integer>
         if (workersRefused != null)
         {
             err.println("jlvs: " + workersRefused);
+            return ExitCodes.USAGE;
+        }
+        if (rxRing != TransportOptions.RxRingVersion.V3 && io != Transports.Kind.afpacket)
+        {
+            err.println("jlvs: --rx-ring " + rxRing.name().toLowerCase(Locale.ROOT) +
+                " needs --io afpacket (pcap has no ring of ours), io=" + io);
             return ExitCodes.USAGE;
         }
         final Loaded loaded;
@@ -188,7 +223,7 @@ final class RunCommand implements Callable<Integer>
         try
         {
             transports = Transports.openWorkers(io, interfaceName, workers,
-                Transports.fanoutGroupId(ProcessHandle.current().pid()));
+                Transports.fanoutGroupId(ProcessHandle.current().pid()), rxRing);
         }
         catch (final RuntimeException | LinkageError ex)
         {

@@ -34,7 +34,13 @@ final class Transports
     /** Opens {@code kind} on {@code interfaceName} in the calling thread's network namespace. */
     static PacketTransport open(final Kind kind, final String interfaceName)
     {
-        final TransportOptions options = TransportOptions.of(interfaceName);
+        return open(kind, interfaceName, TransportOptions.RxRingVersion.V3);
+    }
+
+    /** Opens {@code kind} on {@code interfaceName}, AF_PACKET with the {@code ring} RX ring (pcap has none). */
+    static PacketTransport open(final Kind kind, final String interfaceName, final TransportOptions.RxRingVersion ring)
+    {
+        final TransportOptions options = TransportOptions.builder(interfaceName).rxRingVersion(ring).build();
         switch (kind)
         {
             case pcap: return PcapTransport.open(options);
@@ -81,6 +87,14 @@ final class Transports
     static List<PacketTransport> openWorkers(
         final Kind kind, final String interfaceName, final int workers, final int fanoutGroupId)
     {
+        return openWorkers(kind, interfaceName, workers, fanoutGroupId, TransportOptions.RxRingVersion.V3);
+    }
+
+    /** As {@link #openWorkers(Kind, String, int, int)}, the AF_PACKET sockets with the {@code ring} RX ring. */
+    static List<PacketTransport> openWorkers(
+        final Kind kind, final String interfaceName, final int workers, final int fanoutGroupId,
+        final TransportOptions.RxRingVersion ring)
+    {
         final String refused = checkWorkers(workers, kind);
         if (refused != null)
         {
@@ -88,10 +102,10 @@ final class Transports
         }
         if (workers == 1)
         {
-            return List.of(open(kind, interfaceName));
+            return List.of(open(kind, interfaceName, ring));
         }
         final TransportOptions options = TransportOptions.builder(interfaceName).fanoutGroupId(fanoutGroupId)
-            .fanoutMode(TransportOptions.FANOUT_BY_CLIENT).build();
+            .fanoutMode(TransportOptions.FANOUT_BY_CLIENT).rxRingVersion(ring).build();
         final List<PacketTransport> transports = new ArrayList<>(workers);
         try
         {

@@ -217,6 +217,33 @@ class RunCommandLabTest
     }
 
     @Test
+    void withTheV2RxRingItForwardsByWeightAndListsTheLatencyOfWhatItForwarded() throws Exception
+    {
+        try
+        {
+            Files.writeString(config, config(List.of("3", "2", "1")));
+            start(null, "--rx-ring", "v2");
+            awaitNeighboursReachable();
+
+            assertEquals(Map.of("rs1", 30, "rs2", 20, "rs3", 10), spread(CONNECTIONS));
+            awaitListing(List.of(
+                serviceLine(),
+                serverLine(1, 3, 0, 30),
+                serverLine(2, 2, 0, 20),
+                serverLine(3, 1, 0, 10)));
+            // The sampler reads the histogram every 2 s: wait (bounded) until the forwarded frames show in the Total.
+            final List<String> latency = awaitAnswer("list latency exact",
+                lines -> lines.stream().anyMatch(RunCommandLabTest::isTotalWithFrames), WAIT_NS);
+            assertTrue(latency.stream().anyMatch(RunCommandLabTest::isTotalWithFrames), String.join("\n", latency));
+        }
+        catch (final Exception | AssertionError ex)
+        {
+            printProcessOutput();
+            throw ex;
+        }
+    }
+
+    @Test
     void tcpCheckTakesAServerWhoseHttpServerStoppedOutOfSchedulingAndBringsItBackWhenItAnswersAgain() throws Exception
     {
         try
@@ -476,10 +503,13 @@ class RunCommandLabTest
         start(null);
     }
 
-    /** Starts jlvs; with {@code path}, that is the process's PATH (to hide a tool from it). */
-    private void start(final String path) throws IOException
+    /**
+     * Starts jlvs with {@code options} after the usual ones; with {@code path}, that is the process's PATH (to hide a
+     * tool from it).
+     */
+    private void start(final String path, final String... options) throws IOException
     {
-        final List<String> command = List.of(
+        final List<String> command = new java.util.ArrayList<>(List.of(
             ipCommand(), "netns", "exec", lab.directorNamespace(),
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"),
@@ -487,7 +517,8 @@ class RunCommandLabTest
             "--config", config.toString(),
             "--interface", lab.directorInterface(),
             "--control", control.toString(),
-            "--connections", Integer.toString(CONNECTION_CAPACITY));
+            "--connections", Integer.toString(CONNECTION_CAPACITY)));
+        command.addAll(List.of(options));
         final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectOutput(stdout.toFile())
             .redirectError(stderr.toFile());
@@ -551,6 +582,13 @@ class RunCommandLabTest
         }
         final List<String> last = awaitAnswer("list neighbours", expected::equals, START_WAIT_NS);
         assertEquals(String.join("\n", expected), String.join("\n", last));
+    }
+
+    /** A {@code list --latency} Total row that counted frames: {@code Total <seconds> <frames> ...}. */
+    private static boolean isTotalWithFrames(final String line)
+    {
+        final String[] columns = line.trim().split("\\s+");
+        return columns.length > 2 && columns[0].equals("Total") && columns[2].matches("[1-9][0-9]*");
     }
 
     /** Waits until {@code list} shows the header lines and then exactly {@code serviceLines}. */

@@ -116,6 +116,29 @@ class RunCommandTest
     }
 
     @Test
+    void theRxRingIsV3OrV2AndV2NeedsAfPacket() throws IOException
+    {
+        final Path config = write("good.conf", goodConfig());
+        final String control = directory.resolve("control.sock").toString();
+
+        final Cli unknown = Cli.run("run", "--config", config.toString(), "--interface", NO_SUCH_INTERFACE,
+            "--control", control, "--rx-ring", "v4");
+        assertEquals(ExitCodes.USAGE, unknown.exitCode(), unknown.toString());
+        assertTrue(unknown.err().contains("expected v3 or v2, got 'v4'"), unknown.toString());
+
+        final Cli pcap = Cli.run("run", "--config", config.toString(), "--interface", NO_SUCH_INTERFACE,
+            "--control", control, "--io", "pcap", "--rx-ring", "v2");
+        assertEquals(ExitCodes.USAGE, pcap.exitCode(), pcap.toString());
+        assertEquals("jlvs: --rx-ring v2 needs --io afpacket (pcap has no ring of ours), io=pcap\n", pcap.err());
+
+        final Cli v2 = Cli.run("run", "--config", config.toString(), "--interface", NO_SUCH_INTERFACE,
+            "--control", control, "--rx-ring", "V2");
+        assertEquals(ExitCodes.FAILURE, v2.exitCode(), v2.toString());
+        assertTrue(v2.err().contains("setsockopt(PACKET_VERSION, TPACKET_V2)") ||
+            v2.err().contains("cannot open interface " + NO_SUCH_INTERFACE), v2.toString());
+    }
+
+    @Test
     void severalWorkersNeedRoomForAConnectionInEachShard() throws IOException
     {
         final Path config = write("good.conf", goodConfig());
