@@ -15,6 +15,7 @@ import io.jlvs.dataplane.counter.LatencyRecorder;
 import io.jlvs.dataplane.forward.ForwardingHandler;
 import io.jlvs.dataplane.forward.PeerDirectors;
 import io.jlvs.dataplane.pipeline.CaptureAgent;
+import io.jlvs.dataplane.pipeline.CaptureIdleStrategy;
 import io.jlvs.dataplane.pipeline.FrameEvent;
 import io.jlvs.dataplane.pipeline.FrameSlots;
 import io.jlvs.dataplane.route.RouteTable;
@@ -32,7 +33,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.SystemNanoClock;
 
@@ -56,9 +56,7 @@ import java.util.function.IntUnaryOperator;
 public final class Director implements AutoCloseable
 {
     private static final int CONTROL_QUEUE_CAPACITY = 256;
-    /** Capture idling: spin, then yield, then park up to this long; frames are in the kernel ring meanwhile. */
-    private static final long CAPTURE_MAX_PARK_NS = TimeUnit.MICROSECONDS.toNanos(200);
-    private static final long CAPTURE_MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(1);
+    /** Capture idling: spin, then yield, then sleep in the transport's wait (poll) until a frame or the next tick. */
     private static final int CAPTURE_MAX_SPINS = 100;
     private static final int CAPTURE_MAX_YIELDS = 10;
     private static final int SLEEP_RETRIES = 200;
@@ -335,7 +333,7 @@ public final class Director implements AutoCloseable
             final CaptureAgent capture = new CaptureAgent(transports[w], ring, counters.forWorker(w),
                 new SystemNanoClock(), options.captureBatch(), options.tickIntervalNs());
             captureRunners[w] = new AgentRunner(
-                new BackoffIdleStrategy(CAPTURE_MAX_SPINS, CAPTURE_MAX_YIELDS, CAPTURE_MIN_PARK_NS, CAPTURE_MAX_PARK_NS),
+                new CaptureIdleStrategy(transports[w], CAPTURE_MAX_SPINS, CAPTURE_MAX_YIELDS, options.tickIntervalNs()),
                 recordFailure(), null, capture);
             AgentRunner.startOnThread(captureRunners[w], r -> daemon(r, "jlvs-capture-" + suffix));
         }

@@ -1,5 +1,8 @@
 package io.jlvs.dataplane.transport;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * One director interface's frames in and out.
  * <p>
@@ -9,6 +12,9 @@ package io.jlvs.dataplane.transport;
  */
 public interface PacketTransport extends AutoCloseable
 {
+    /** The default {@link #awaitFrames} park: short, since nothing wakes it when a frame arrives. */
+    long DEFAULT_IDLE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
+
     /** The interface name the transport was opened on, e.g. {@code eth0}. */
     String interfaceName();
 
@@ -36,6 +42,17 @@ public interface PacketTransport extends AutoCloseable
      * @return how many frames were handed to the sink (0 when none were ready).
      */
     int receive(FrameSink sink, int limit);
+
+    /**
+     * Capture thread, when {@link #receive} found nothing several times running: waits until frames may have arrived
+     * or at most about {@code maxWaitNs}, whichever comes first, without burning a core. A transport that the kernel
+     * can wake (AF_PACKET: {@code poll} on the ring) returns as soon as a frame is there; this default just parks for
+     * the shorter of {@code maxWaitNs} and {@link #DEFAULT_IDLE_PARK_NS}.
+     */
+    default void awaitFrames(final long maxWaitNs)
+    {
+        LockSupport.parkNanos(Math.min(maxWaitNs, DEFAULT_IDLE_PARK_NS));
+    }
 
     /**
      * Queues one frame for the next {@link #flush()}. Zero-copy: the bytes at {@code address}

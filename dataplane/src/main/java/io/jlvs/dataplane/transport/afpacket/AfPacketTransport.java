@@ -26,6 +26,7 @@ public final class AfPacketTransport implements PacketTransport
     /** How long close() waits for a receive() or flush() already running on another thread to return. */
     private static final long CLOSE_WAIT_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long CLOSE_POLL_NS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final long NANOS_PER_MILLI = TimeUnit.MILLISECONDS.toNanos(1);
 
     private static final VarHandle RX_BUSY;
     private static final VarHandle TX_BUSY;
@@ -256,6 +257,26 @@ public final class AfPacketTransport implements PacketTransport
             }
             rxClock.refresh(System.nanoTime());
             return rxRing.receive(sink, limit);
+        }
+        finally
+        {
+            RX_BUSY.setRelease(this, false);
+        }
+    }
+
+    /** Sleeps in {@code poll} on the socket: the kernel wakes it as soon as it hands a slot or block over. */
+    @Override
+    public void awaitFrames(final long maxWaitNs)
+    {
+        rxBusy = true;
+        try
+        {
+            if (!closed)
+            {
+                // poll counts in milliseconds: round up, so that a short wait still sleeps rather than spins.
+                socket.awaitReadable((int)Math.max(1, Math.min(Integer.MAX_VALUE,
+                    (maxWaitNs + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI)));
+            }
         }
         finally
         {

@@ -38,6 +38,9 @@ final class LibC
 
     static native int close(int fd);
 
+    /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)}: nfds_t is unsigned long. */
+    static native int poll(long fds, long count, int timeoutMs);
+
     /** {@code int clock_gettime(clockid_t clock, struct timespec *tp)}: two 64-bit fields on LP64. */
     static native int clock_gettime(int clock, long timespec);
 

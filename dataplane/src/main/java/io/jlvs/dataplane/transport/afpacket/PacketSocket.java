@@ -61,13 +61,25 @@ final class PacketSocket implements StatisticsReader
     private static final int FPROG_FILTER_OFFSET = 8;
     private static final int CACHE_LINE_BYTES = 64;
 
+    /** {@code struct pollfd}: int fd, short events, short revents. */
+    private static final int POLLFD_EVENTS_OFFSET = 4;
+    private static final int POLLFD_REVENTS_OFFSET = 6;
+    private static final int POLLFD_LENGTH = 8;
+    /** {@code POLLIN}: for a ring socket, the kernel has handed a slot or block to user space. */
+    private static final short POLLIN = 0x1;
+
     private final int fd;
     private final UnsafeBuffer scratch;
+    /** The capture thread's own: poll() runs there while the control side may use {@link #scratch}. */
+    private final UnsafeBuffer pollFd;
 
     PacketSocket(final int fd)
     {
         this.fd = fd;
         this.scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(SCRATCH_BYTES, CACHE_LINE_BYTES));
+        this.pollFd = new UnsafeBuffer(BufferUtil.allocateDirectAligned(POLLFD_LENGTH, POLLFD_LENGTH));
+        pollFd.putInt(0, fd);
+        pollFd.putShort(POLLFD_EVENTS_OFFSET, POLLIN);
     }
 
     /** A non-blocking packet socket bound to no protocol yet (so it sees nothing until {@link #bind}), or -errno. */
@@ -179,6 +191,17 @@ final class PacketSocket implements StatisticsReader
     int sendmmsg(final long messages, final int count, final int flags)
     {
         return result(LibC.sendmmsg(fd, messages, count, flags));
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for the RX ring to have something for user space (or an error on the socket).
+     *
+     * @return 1 when it has, 0 on timeout, or -errno (EINTR when a signal arrived).
+     */
+    int awaitReadable(final int timeoutMs)
+    {
+        pollFd.putShort(POLLFD_REVENTS_OFFSET, (short)0);
+        return result(LibC.poll(pollFd.addressOffset(), 1, timeoutMs));
     }
 
     @Override

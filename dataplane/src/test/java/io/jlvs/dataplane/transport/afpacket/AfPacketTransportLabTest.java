@@ -157,6 +157,25 @@ class AfPacketTransportLabTest
     }
 
     @Test
+    void awaitFramesSleepsUntilAFrameIsThereAndTimesOutWhenNoneComes() throws Exception
+    {
+        final AfPacketTransport a = open(lab.nsA(), VethLab.A_MAIN);
+        final AfPacketTransport b = open(lab.nsB(), VethLab.B_MAIN);
+        markers().drain(b, QUIET_NS);
+        b.awaitFrames(TimeUnit.MILLISECONDS.toNanos(1));   // nothing there: returns after its timeout
+
+        final TxSlots slots = new TxSlots(1, 128, true);
+        final Thread waiter = new Thread(() -> b.awaitFrames(TimeUnit.MINUTES.toNanos(1)), "await-frames");
+        waiter.start();
+        assertTrue(slots.queue(a, 0, TestFrames.marker(b.macAddress(), a.macAddress(), tag, 0)));
+        assertEquals(1, a.flush());
+        // A bound far below the wait asked for: only the frame's arrival can have ended it.
+        waiter.join(TimeUnit.SECONDS.toMillis(20));
+        assertTrue(!waiter.isAlive(), "awaitFrames did not wake when the frame arrived");
+        assertEquals(1, markers().awaitFrames(b, 1).size());
+    }
+
+    @Test
     void seesOnlyTheInterfaceItIsBoundTo() throws Exception
     {
         final AfPacketTransport a = open(lab.nsA(), VethLab.A_MAIN);
