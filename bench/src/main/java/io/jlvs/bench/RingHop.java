@@ -62,6 +62,7 @@ final class RingHop
     {
         capture.onFrame(frames.memory(), frames.frameOffset(flow), frames.frameLength(), NO_VNET_HEADER, 0,
             FrameSink.NO_RX_TIMESTAMP);
+        capture.publishClaimed();
     }
 
     /** Waits until the handler has taken every published frame, stops its thread and fails if it threw. */

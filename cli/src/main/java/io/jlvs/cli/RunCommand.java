@@ -123,9 +123,10 @@ final class RunCommand implements Callable<Integer>
             "shards (default: ${DEFAULT-VALUE}).")
     private int connections;
 
-    @Option(names = "--wait", paramLabel = "busy|yield|sleep|block", defaultValue = "sleep",
-        description = "How the forwarding thread waits for frames: sleep (default), yield, busy (lowest latency, " +
-            "burns a core), block.")
+    @Option(names = "--wait", paramLabel = "block|sleep|yield|busy", defaultValue = "block",
+        description = "How the forwarding thread waits for frames: block (default: spins briefly, then sleeps until " +
+            "the capture thread wakes it), sleep (wakes every 50 us to look), yield, busy (lowest latency, burns a " +
+            "core).")
     private WaitStrategy waitStrategy;
 
     @Option(names = "--backup",

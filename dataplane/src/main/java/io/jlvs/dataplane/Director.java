@@ -1,6 +1,6 @@
 package io.jlvs.dataplane;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
@@ -59,6 +59,12 @@ public final class Director implements AutoCloseable
     /** Capture idling: spin, then yield, then sleep in the transport's wait (poll) until a frame or the next tick. */
     private static final int CAPTURE_MAX_SPINS = 100;
     private static final int CAPTURE_MAX_YIELDS = 10;
+    /**
+     * {@code block}: spin this long, then yield this long, then block until the capture thread signals; it signals
+     * only when the forwarding thread is blocked (a lite lock), so under load a publish costs one flag read.
+     */
+    private static final long BLOCK_SPIN_NS = TimeUnit.MICROSECONDS.toNanos(10);
+    private static final long BLOCK_YIELD_NS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final int SLEEP_RETRIES = 200;
     private static final long SLEEP_NS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long SHUTDOWN_TIMEOUT_MS = 2_000;
@@ -518,7 +524,7 @@ public final class Director implements AutoCloseable
         {
             case "busy": return new BusySpinWaitStrategy();
             case "yield": return new YieldingWaitStrategy();
-            case "block": return new BlockingWaitStrategy();
+            case "block": return PhasedBackoffWaitStrategy.withLiteLock(BLOCK_SPIN_NS, BLOCK_YIELD_NS, TimeUnit.NANOSECONDS);
             case "sleep": return new SleepingWaitStrategy(SLEEP_RETRIES, SLEEP_NS);
             default: throw new IllegalArgumentException(
                 "unknown wait strategy '" + name + "', expected one of busy, yield, sleep, block");

@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
  * @param neighbourTimers    ARP resolution pacing.
  * @param tickIntervalNs     how often the forwarding thread gets a housekeeping turn.
  * @param captureBatch       the most frames the capture thread takes per duty cycle.
- * @param waitStrategy       how the forwarding thread waits for frames: {@code sleep} (default: spins, yields, then
- *                           parks briefly), {@code yield}, {@code busy} (lowest latency, burns a core), {@code block}.
+ * @param waitStrategy       how the forwarding thread waits for frames: {@code block} (default: spins 10 µs, yields
+ *                           100 µs, then blocks until the capture thread publishes; no CPU when idle, woken within
+ *                           microseconds), {@code sleep} (spins, yields, then parks 50 µs at a time), {@code yield},
+ *                           {@code busy} (lowest latency, burns a core).
  * @param expireQuiescentTemplate IPVS's {@code expire_quiescent_template}: a persistent client of a server quiesced
  *                           to weight 0 is scheduled afresh instead of staying (off by default, as in IPVS).
  * @param learnPeerDirectors a host that announces one of our VIPs is taken for the peer director of a pair and its
@@ -55,7 +57,7 @@ public record DirectorOptions(
     public static DirectorOptions defaults()
     {
         return new DirectorOptions(DEFAULT_RING_SIZE, DEFAULT_CONNECTION_CAPACITY, Timeouts.ipvsDefaults(),
-            NeighbourTimers.DEFAULT, DEFAULT_TICK_INTERVAL_NS, DEFAULT_CAPTURE_BATCH, "sleep", false, true, true);
+            NeighbourTimers.DEFAULT, DEFAULT_TICK_INTERVAL_NS, DEFAULT_CAPTURE_BATCH, "block", false, true, true);
     }
 
     public DirectorOptions withRingSize(final int ringSize)

@@ -11,7 +11,8 @@ import org.agrona.concurrent.NanoClock;
 
 /**
  * The capture thread's duty cycle: read the clock once, take as many frames from the transport as the ring has
- * room for, copy each into its preallocated slot and publish it; and every tick interval publish a tick so that
+ * room for, copy each into its preallocated slot and publish them together (one release store, and at most one
+ * wake-up of a blocked forwarding thread, per batch); and every tick interval publish a tick so that
  * the forwarding thread does its housekeeping even when no frame arrives. It never blocks on a full ring: it takes
  * fewer frames and the kernel ring absorbs (or drops and counts) the rest.
  */
@@ -19,6 +20,7 @@ public final class CaptureAgent implements Agent, FrameSink
 {
     /** One slot is always kept free for the next tick, so housekeeping is never starved by a flood. */
     private static final int TICK_RESERVE = 1;
+    private static final long NOT_CLAIMED = -1;
 
     private final PacketTransport transport;
     private final RingBuffer<FrameEvent> ring;
@@ -28,6 +30,9 @@ public final class CaptureAgent implements Agent, FrameSink
     private final long tickIntervalNs;
     private long nowNs;
     private long lastTickNs;
+    /** The slots claimed during one receive call, published together after it: one release and one wake-up. */
+    private long firstClaimed = NOT_CLAIMED;
+    private long lastClaimed = NOT_CLAIMED;
 
     public CaptureAgent(
         final PacketTransport transport,
@@ -55,6 +60,7 @@ public final class CaptureAgent implements Agent, FrameSink
         if (room > 0)
         {
             work = transport.receive(this, (int)Math.min(room, batchLimit));
+            publishClaimed();
         }
         if (nowNs - lastTickNs >= tickIntervalNs && ring.remainingCapacity() > 0)
         {
@@ -71,6 +77,20 @@ public final class CaptureAgent implements Agent, FrameSink
         return work;
     }
 
+    /**
+     * Publishes the slots {@link #onFrame} filled since the last call, in one go; {@link #doWork} calls it after each
+     * receive. A caller that hands frames to {@link #onFrame} itself (a benchmark) calls it to make them visible.
+     */
+    public void publishClaimed()
+    {
+        if (firstClaimed != NOT_CLAIMED)
+        {
+            ring.publish(firstClaimed, lastClaimed);
+            firstClaimed = NOT_CLAIMED;
+        }
+    }
+
+    /** Copies a received frame into the next slot; it is published with the rest of its batch. */
     @Override
     public void onFrame(
         final DirectBuffer buffer, final int frameOffset, final int frameLength, final int vnetOffset, final int status, final long rxNs)
@@ -83,6 +103,11 @@ public final class CaptureAgent implements Agent, FrameSink
             return;
         }
         final long sequence = ring.next();
+        if (firstClaimed == NOT_CLAIMED)
+        {
+            firstClaimed = sequence;
+        }
+        lastClaimed = sequence;
         final FrameEvent event = ring.get(sequence);
         event.kind = FrameEvent.KIND_FRAME;
         event.frameLength = frameLength;
@@ -95,7 +120,6 @@ public final class CaptureAgent implements Agent, FrameSink
             event.buffer.putBytes(FrameEvent.VNET_OFFSET, buffer, vnetOffset, FrameEvent.FRAME_OFFSET - FrameEvent.VNET_OFFSET);
         }
         event.buffer.putBytes(FrameEvent.FRAME_OFFSET, buffer, frameOffset, frameLength);
-        ring.publish(sequence);
     }
 
     @Override
