@@ -368,7 +368,7 @@ final class IpvsadmVerbs
 
     @Command(name = "zero", mixinStandardHelpOptions = true,
         description = {"ipvsadm -Z: count the traffic of one service's real servers (or of every service's) from " +
-            "zero again, in 'list --stats' and 'list --rate'."})
+            "zero again, in 'list --stats' and 'list --rate'; without a service, 'list --latency' restarts too."})
     static final class Zero extends Edit
     {
         @ArgGroup(exclusive = true, multiplicity = "0..1")
