@@ -98,6 +98,7 @@ public final class TransportOptions
     private final int fanoutGroupId;
     private final int fanoutMode;
     private final RxRingVersion rxRingVersion;
+    private final BpfProgram receiveFilter;
 
     private TransportOptions(final Builder builder)
     {
@@ -114,6 +115,7 @@ public final class TransportOptions
         this.fanoutGroupId = builder.fanoutGroupId;
         this.fanoutMode = builder.fanoutMode;
         this.rxRingVersion = builder.rxRingVersion;
+        this.receiveFilter = builder.receiveFilter;
     }
 
     /** A builder for a transport on {@code interfaceName} with the defaults above. */
@@ -212,6 +214,17 @@ public final class TransportOptions
     }
 
     /**
+     * The classic BPF program the kernel runs on each received frame before it enters the socket's ring, or null to
+     * receive every frame. It sees the frame from its Ethernet header on and returns how many bytes to keep (0 drops).
+     * Only the AF_PACKET transport applies it; the others hand every frame over, so a filter saves work and is never
+     * what a reader relies on to reject a frame.
+     */
+    public BpfProgram receiveFilter()
+    {
+        return receiveFilter;
+    }
+
+    /**
      * {@code tp_frame_size} to ask the kernel for: for V3 the {@link #frameSizeHint()}; for V2 the block split into
      * as many slots of at least {@link #MIN_V2_FRAME_SIZE_BYTES} as fit, each as big as the split allows.
      */
@@ -239,7 +252,7 @@ public final class TransportOptions
             ", txBatchSize=" + txBatchSize + ", sendBufferBytes=" + sendBufferBytes + ", vnetHeader=" + vnetHeader +
             ", qdiscBypass=" + qdiscBypass + ", ignoreOutgoing=" + ignoreOutgoing + ", fanoutGroupId=" +
             fanoutGroupId + ", fanoutMode=0x" + Integer.toHexString(fanoutMode) + ", rxRingVersion=" + rxRingVersion +
-            '}';
+            ", receiveFilter=" + (receiveFilter == null ? "none" : receiveFilter.length() + " instructions") + '}';
     }
 
     /** Builds {@link TransportOptions}; {@link #build()} checks every value and names the one that is wrong. */
@@ -258,6 +271,7 @@ public final class TransportOptions
         private int fanoutGroupId;
         private int fanoutMode = FANOUT_HASH | FANOUT_FLAG_DEFRAG;
         private RxRingVersion rxRingVersion = RxRingVersion.V3;
+        private BpfProgram receiveFilter;
 
         private Builder()
         {
@@ -338,6 +352,13 @@ public final class TransportOptions
         public Builder rxRingVersion(final RxRingVersion rxRingVersion)
         {
             this.rxRingVersion = Objects.requireNonNull(rxRingVersion, "rxRingVersion");
+            return this;
+        }
+
+        /** See {@link TransportOptions#receiveFilter()}; null (the default) receives every frame. */
+        public Builder receiveFilter(final BpfProgram receiveFilter)
+        {
+            this.receiveFilter = receiveFilter;
             return this;
         }
 

@@ -3,6 +3,8 @@ package io.jlvs.dataplane.transport;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,5 +64,15 @@ class TransportOptionsTest
         assertThrows(IllegalArgumentException.class,
             () -> TransportOptions.builder("e").fanoutGroupId(0x10000).build());
         assertThrows(IllegalArgumentException.class, () -> TransportOptions.builder("e").blockTimeoutMs(-1).build());
+    }
+
+    @Test
+    void receivesEveryFrameUnlessGivenAReceiveFilter()
+    {
+        assertNull(TransportOptions.of("eth0").receiveFilter());
+        final BpfProgram acceptAll = BpfProgram.of(BpfProgram.instruction(BpfProgram.RET_K, 0, 0, -1));
+        final TransportOptions filtered = TransportOptions.builder("eth0").receiveFilter(acceptAll).build();
+        assertSame(acceptAll, filtered.receiveFilter());
+        assertTrue(filtered.toString().contains("receiveFilter=1 instructions"), filtered.toString());
     }
 }

@@ -90,15 +90,16 @@ public final class AfPacketTransport implements PacketTransport
             socket, options.txBatchSize(), options.vnetHeader() ? VnetHeader.LENGTH : 0, counters);
     }
 
+    /** The flag bits of a fanout mode word (DEFRAG, ROLLOVER, ...), above the mode number. */
+    private static final int FANOUT_FLAGS = 0xF000;
+
     /**
-     * Opens a packet socket on {@code options.interfaceName()} in the calling thread's network namespace.
+     * Opens a packet socket on {@code options.interfaceName()} in the calling thread's network namespace, with the
+     * options' receive filter (if any) attached before the socket is bound.
      *
      * @throws TransportException naming the step, the errno and the usual cause when the socket cannot be set up
      *                            (not root, no such interface, not Ethernet, ring too big...).
      */
-    /** The flag bits of a fanout mode word (DEFRAG, ROLLOVER, ...), above the mode number. */
-    private static final int FANOUT_FLAGS = 0xF000;
-
     public static AfPacketTransport open(final TransportOptions options)
     {
         final String name = options.interfaceName();
@@ -117,6 +118,15 @@ public final class AfPacketTransport implements PacketTransport
             {
                 throw new TransportException("interface '" + name + "' is not Ethernet (ARPHRD " +
                     device.hardwareType() + "): jlvs forwards Ethernet frames only", 0);
+            }
+            if (options.receiveFilter() != null)
+            {
+                // Before bind: the socket was made for protocol 0 and sees no frame until then, so none ever
+                // enters the ring unfiltered.
+                final int attached = socket.attachFilter(options.receiveFilter());
+                check(name, "setsockopt(SO_ATTACH_FILTER, " + options.receiveFilter().length() + " instructions)",
+                    attached, -attached == Errno.ENOMEM ? "the program is bigger than net.core.optmem_max allows" :
+                    "the kernel's classic BPF checker refused the program");
             }
             if (options.vnetHeader())
             {

@@ -1,10 +1,11 @@
 package io.jlvs.dataplane.transport.afpacket;
 
+import io.jlvs.dataplane.transport.BpfProgram;
+
 /**
  * The classic BPF program of a {@code PACKET_FANOUT_CBPF} group that spreads frames over the workers by client:
  * for IPv4, a multiplicative hash of the source address (the kernel takes the result modulo the group's size); for
- * anything else (ARP), 0, the first worker. Each instruction is a {@code struct sock_filter} as a little-endian long:
- * code (16 bits), jt (8), jf (8), k (32).
+ * anything else (ARP), 0, the first worker (a {@link BpfProgram}, as a socket's receive filter is).
  * The program runs before the packet socket pushes the Ethernet header back ({@code fanout_demux_bpf} sees the
  * frame from its network header on), so the EtherType comes from the ancillary {@code skb->protocol} load and the
  * source address is at offset 12.
@@ -20,15 +21,6 @@ package io.jlvs.dataplane.transport.afpacket;
  */
 public final class FanoutByClient
 {
-    private static final int BPF_LD_H_ABS = 0x28;
-    private static final int BPF_LD_W_ABS = 0x20;
-    private static final int BPF_JMP_JEQ_K = 0x15;
-    private static final int BPF_ALU_MUL_K = 0x24;
-    private static final int BPF_ALU_RSH_K = 0x74;
-    private static final int BPF_RET_A = 0x16;
-    private static final int BPF_RET_K = 0x06;
-    /** {@code SKF_AD_OFF + SKF_AD_PROTOCOL}: the ancillary load of {@code skb->protocol} in host order. */
-    private static final int ANCILLARY_PROTOCOL = -0x1000;
     private static final int ETHERTYPE_IPV4 = 0x0800;
     /** From the network header: where the program's packet data starts. */
     private static final int IPV4_SOURCE_OFFSET = 12;
@@ -36,24 +28,17 @@ public final class FanoutByClient
     private static final int HIGH_HALF_SHIFT = 16;
     private static final int JUMP_TO_RET_ZERO = 4;
 
-    static final long[] PROGRAM = {
-        instruction(BPF_LD_H_ABS, 0, 0, ANCILLARY_PROTOCOL),
-        instruction(BPF_JMP_JEQ_K, 0, JUMP_TO_RET_ZERO, ETHERTYPE_IPV4),
-        instruction(BPF_LD_W_ABS, 0, 0, IPV4_SOURCE_OFFSET),
-        instruction(BPF_ALU_MUL_K, 0, 0, GOLDEN_RATIO_32),
-        instruction(BPF_ALU_RSH_K, 0, 0, HIGH_HALF_SHIFT),
-        instruction(BPF_RET_A, 0, 0, 0),
-        instruction(BPF_RET_K, 0, 0, 0),
-    };
+    static final BpfProgram PROGRAM = BpfProgram.of(
+        BpfProgram.instruction(BpfProgram.LD_H_ABS, 0, 0, BpfProgram.ANCILLARY_PROTOCOL),
+        BpfProgram.instruction(BpfProgram.JMP_JEQ_K, 0, JUMP_TO_RET_ZERO, ETHERTYPE_IPV4),
+        BpfProgram.instruction(BpfProgram.LD_W_ABS, 0, 0, IPV4_SOURCE_OFFSET),
+        BpfProgram.instruction(BpfProgram.ALU_MUL_K, 0, 0, GOLDEN_RATIO_32),
+        BpfProgram.instruction(BpfProgram.ALU_RSH_K, 0, 0, HIGH_HALF_SHIFT),
+        BpfProgram.instruction(BpfProgram.RET_A, 0, 0, 0),
+        BpfProgram.instruction(BpfProgram.RET_K, 0, 0, 0));
 
     private FanoutByClient()
     {
-    }
-
-    /** One {@code struct sock_filter}, laid out as the little-endian machines jlvs runs on read it. */
-    static long instruction(final int code, final int jumpTrue, final int jumpFalse, final int k)
-    {
-        return (code & 0xFFFFL) | ((jumpTrue & 0xFFL) << 16) | ((jumpFalse & 0xFFL) << 24) | ((k & 0xFFFF_FFFFL) << 32);
     }
 
     /**

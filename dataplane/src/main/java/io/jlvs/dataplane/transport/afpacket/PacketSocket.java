@@ -1,9 +1,11 @@
 package io.jlvs.dataplane.transport.afpacket;
 
 import com.sun.jna.Native;
+import io.jlvs.dataplane.transport.BpfProgram;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 
 /**
@@ -30,6 +32,8 @@ final class PacketSocket implements StatisticsReader
     static final int SO_SNDBUF = 7;
     /** {@code SO_SNDBUFFORCE}: like SO_SNDBUF but past net.core.wmem_max, with CAP_NET_ADMIN. */
     static final int SO_SNDBUFFORCE = 32;
+    /** {@code SO_ATTACH_FILTER}: a classic BPF receive filter ({@code struct sock_fprog}). */
+    static final int SO_ATTACH_FILTER = 26;
 
     static final int SOL_PACKET = 263;
     static final int PACKET_RX_RING = 5;
@@ -54,7 +58,7 @@ final class PacketSocket implements StatisticsReader
     static final int MAP_SHARED = 1;
     static final long MAP_FAILED = -1L;
 
-    /** Room for a ring request, an ifreq, or a sock_fprog (16 bytes) and its fanout program. */
+    /** Room for a ring request or an ifreq (BPF programs get memory of their own size). */
     private static final int SCRATCH_BYTES = 128;
     /** {@code struct sock_fprog}: 16 bytes on LP64, the filter pointer at 8. */
     private static final int FPROG_LENGTH = 16;
@@ -122,21 +126,41 @@ final class PacketSocket implements StatisticsReader
         return result(LibC.setsockopt(fd, level, name, scratch.addressOffset(), Integer.BYTES));
     }
 
+    /** {@code PACKET_FANOUT_DATA}: the classic BPF program that picks a fanout group's socket for each frame. */
+    int setFanoutProgram(final BpfProgram program)
+    {
+        return setProgram(SOL_PACKET, PACKET_FANOUT_DATA, program);
+    }
+
     /**
-     * {@code PACKET_FANOUT_DATA}: the group's classic BPF program, {@code struct sock_fprog} { u16 len; (pad);
-     * struct sock_filter *filter } pointing at {@code struct sock_filter} { u16 code; u8 jt; u8 jf; u32 k } entries.
+     * {@code SO_ATTACH_FILTER}: the socket's receive filter; a frame it returns 0 for never reaches the socket (nor
+     * its ring), one it accepts is cut to the length it returns.
      */
-    int setFanoutProgram(final long[] instructions)
+    int attachFilter(final BpfProgram program)
+    {
+        return setProgram(SOL_SOCKET, SO_ATTACH_FILTER, program);
+    }
+
+    /**
+     * A classic BPF program as option {@code level}/{@code name}: {@code struct sock_fprog} { u16 len; (pad);
+     * struct sock_filter *filter } pointing at {@code struct sock_filter} { u16 code; u8 jt; u8 jf; u32 k } entries.
+     * The kernel copies the program during the call, so the memory is the call's own (set-up time, not per frame).
+     */
+    private int setProgram(final int level, final int name, final BpfProgram program)
     {
         final int filter = FPROG_LENGTH;
-        for (int i = 0; i < instructions.length; i++)
+        final UnsafeBuffer fprog = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            FPROG_LENGTH + program.length() * Long.BYTES, CACHE_LINE_BYTES));
+        for (int i = 0; i < program.length(); i++)
         {
-            scratch.putLong(filter + i * Long.BYTES, instructions[i]);
+            fprog.putLong(filter + i * Long.BYTES, program.instruction(i));
         }
-        scratch.setMemory(0, FPROG_LENGTH, (byte)0);
-        scratch.putShort(0, (short)instructions.length);
-        scratch.putLong(FPROG_FILTER_OFFSET, scratch.addressOffset() + filter);
-        return result(LibC.setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA, scratch.addressOffset(), FPROG_LENGTH));
+        fprog.putShort(0, (short)program.length());
+        fprog.putLong(FPROG_FILTER_OFFSET, fprog.addressOffset() + filter);
+        final int result = result(LibC.setsockopt(fd, level, name, fprog.addressOffset(), FPROG_LENGTH));
+        // The direct buffer must outlive the call: keep it reachable until setsockopt has returned.
+        Reference.reachabilityFence(fprog);
+        return result;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.jlvs.dataplane.transport.afpacket;
 
+import io.jlvs.dataplane.transport.BpfProgram;
 import io.jlvs.dataplane.transport.Capture;
 import io.jlvs.dataplane.transport.TestFrames;
 import io.jlvs.dataplane.transport.TransportOptions;
@@ -443,6 +444,43 @@ class AfPacketTransportLabTest
         }
         assertTrue(one.frames().size() > 0 && two.frames().size() > 0,
             "hash fanout sent all 64 flows to one socket: " + one.frames().size() + "/" + two.frames().size());
+    }
+
+    @Test
+    void aReceiveFilterKeepsTheFramesItRejectsOutOfTheRing() throws Exception
+    {
+        final int rejected = 1;
+        final int accepted = 2;
+        final int tagOffset = TestFrames.PAYLOAD_OFFSET;
+        final int sequenceOffset = tagOffset + Integer.BYTES;
+        // This run's marker with sequence 2 and nothing else: not even the namespace's own IPv6 chatter.
+        final BpfProgram onlyAccepted = BpfProgram.of(
+            BpfProgram.instruction(BpfProgram.LD_H_ABS, 0, 0, TestFrames.ETHERTYPE_OFFSET),
+            BpfProgram.instruction(BpfProgram.JMP_JEQ_K, 0, 5, TestFrames.ETHERTYPE_EXPERIMENTAL),
+            BpfProgram.instruction(BpfProgram.LD_W_ABS, 0, 0, tagOffset),
+            BpfProgram.instruction(BpfProgram.JMP_JEQ_K, 0, 3, tag),
+            BpfProgram.instruction(BpfProgram.LD_W_ABS, 0, 0, sequenceOffset),
+            BpfProgram.instruction(BpfProgram.JMP_JEQ_K, 0, 1, accepted),
+            BpfProgram.instruction(BpfProgram.RET_K, 0, 0, -1),
+            BpfProgram.instruction(BpfProgram.RET_K, 0, 0, 0));
+        final AfPacketTransport filtered = open(lab.nsB(), options(VethLab.B_MAIN).receiveFilter(onlyAccepted).build());
+        final AfPacketTransport unfiltered = open(lab.nsB(), VethLab.B_MAIN);
+        final AfPacketTransport a = open(lab.nsA(), VethLab.A_MAIN);
+        final TxSlots slots = new TxSlots(2, 128, true);
+
+        // The rejected frame goes first: by the time the accepted one is read, the rejected one would have been too.
+        slots.queue(a, 0, TestFrames.marker(filtered.macAddress(), a.macAddress(), tag, rejected));
+        slots.queue(a, 1, TestFrames.marker(filtered.macAddress(), a.macAddress(), tag, accepted));
+        assertEquals(2, a.flush());
+
+        assertEquals(2, markers().awaitFrames(unfiltered, 2).size(), "both frames reached the interface");
+        final Capture everything = new Capture((buffer, offset, length) -> true);
+        everything.awaitFrames(filtered, 1);
+        everything.drain(filtered, QUIET_NS);
+        assertEquals(1, everything.frames().size(), "only the accepted frame, and nothing else, passed the filter");
+        assertEquals(accepted, TestFrames.sequence(everything.frames().get(0).bytes));
+        assertArrayEquals(TestFrames.marker(filtered.macAddress(), a.macAddress(), tag, accepted),
+            everything.frames().get(0).bytes);
     }
 
     @Test

@@ -11,10 +11,10 @@ class FanoutByClientTest
     void instructionsAreLaidOutAsStructSockFilter()
     {
         // jeq #0x800, jt 0, jf 4: code 0x15, jt 0x00, jf 0x04, k 0x00000800, little-endian.
-        assertEquals(0x0000_0800_0400_0015L, FanoutByClient.PROGRAM[1]);
+        assertEquals(0x0000_0800_0400_0015L, FanoutByClient.PROGRAM.instruction(1));
         // ldh of the ancillary protocol: k = SKF_AD_OFF (-0x1000).
-        assertEquals(0xFFFF_F000_0000_0028L, FanoutByClient.PROGRAM[0]);
-        assertEquals(7, FanoutByClient.PROGRAM.length);
+        assertEquals(0xFFFF_F000_0000_0028L, FanoutByClient.PROGRAM.instruction(0));
+        assertEquals(7, FanoutByClient.PROGRAM.length());
     }
 
     @Test
