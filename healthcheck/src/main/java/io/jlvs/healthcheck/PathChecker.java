@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * one is answered from its VIP:port with a SYN-ACK or a RST within the connect timeout; a SYN-ACK is then reset.
  * <p>
  * An attempt opens its own packet socket on the director interface, on the calling thread and so in the namespace
- * its {@link CheckContext} runs it in, and closes it before returning: the socket sees every frame on the interface,
- * so it lives only while an attempt waits. The probe leaves from the interface's own IPv4 address and a random port
+ * its {@link CheckContext} runs it in, and closes it before returning. The kernel hands that socket only the frames
+ * that can answer the probe ({@link PathProbeFilter}), so a busy interface costs the attempt nothing; the frames that
+ * pass are still checked one by one ({@link PathProbeReply}). The probe leaves from the interface's own IPv4 address and a random port
  * of the dynamic range; unanswered SYNs are sent again each second as the kernel's connect would. The next hop's MAC
  * comes from the director's neighbour cache when {@link PathProbeOptions} gives one, else from an ARP request sent
  * on the probe socket. The director's own kernel, which never sent the SYN, answers a SYN-ACK with a RST too; ours
@@ -46,7 +47,7 @@ public final class PathChecker implements Checker
     static final int SOURCE_PORT_COUNT = 16_384;
     /** keepalived's floor for {@code connect_timeout}, as {@code Endpoints} applies it to TCP_CHECK: one second. */
     static final long MIN_TIMEOUT_MS = 1_000;
-    /** Frames handed over per poll; any number works, this one keeps a poll short on a busy interface. */
+    /** Frames handed over per poll; any number works (the filter lets through only a handful per attempt). */
     private static final int RECEIVE_BATCH = 64;
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final int WORD_MASK = 0xFFFF;
@@ -107,7 +108,7 @@ public final class PathChecker implements Checker
         final PacketTransport transport;
         try
         {
-            transport = host.open(interfaceName);
+            transport = host.open(interfaceName, config.targets());
         }
         catch (final TransportException ex)
         {

@@ -1,12 +1,16 @@
 package io.jlvs.healthcheck;
 
 import io.jlvs.config.PathCheck;
+import io.jlvs.config.VirtualAddress;
 import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.transport.PacketTransport;
+import io.jlvs.dataplane.transport.TransportException;
 import io.jlvs.dataplane.transport.TransportOptions;
 import io.jlvs.dataplane.transport.afpacket.AfPacketTransport;
+import io.jlvs.dataplane.transport.afpacket.NetDevice;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -24,8 +28,11 @@ interface ProbeHost
     /** The routing table of the calling thread's network namespace. */
     RouteTable routes() throws IOException;
 
-    /** A packet socket on {@code interfaceName} of the calling thread's namespace; closed by the caller. */
-    PacketTransport open(String interfaceName);
+    /**
+     * A packet socket on {@code interfaceName} of the calling thread's namespace that receives at least the frames
+     * that can answer probes of {@code targets} ({@link PathProbeFilter}); closed by the caller.
+     */
+    PacketTransport open(String interfaceName, List<VirtualAddress> targets);
 
     long nanoTime();
 
@@ -38,10 +45,11 @@ interface ProbeHost
     final class Linux implements ProbeHost
     {
         /**
-         * The probe socket sees every frame on the interface while an attempt waits; 4 blocks of the smallest size
-         * (512 KiB) hold several milliseconds of a busy director's traffic, far more than one poll interval.
+         * The kernel's filter hands the probe socket only ARP replies and the answers to its SYNs, a handful per
+         * attempt: 2 blocks of the smallest size (256 KiB) hold ~2000 small frames, and the kernel fills one while
+         * the other is read.
          */
-        static final int RING_BLOCKS = 4;
+        static final int RING_BLOCKS = 2;
         /**
          * Between empty polls: well under the ring's 1 ms block timeout (which bounds how late a frame shows up
          * anyway) and long enough that waiting for an answer costs next to no CPU.
@@ -59,18 +67,29 @@ interface ProbeHost
         }
 
         @Override
-        public PacketTransport open(final String interfaceName)
+        public PacketTransport open(final String interfaceName, final List<VirtualAddress> targets)
         {
+            // The filter needs the address the probe leaves from before the socket exists (it is attached before
+            // bind); the transport reads it again when it opens, and both must agree.
+            final int director = NetDevice.query(interfaceName).ipv4Address();
             // No fanout group (the director's frames stay the director's), no virtio header (a few small frames with
             // full checksums), never the frames this host sends (our own probes included).
-            return AfPacketTransport.open(TransportOptions.builder(interfaceName)
+            final AfPacketTransport transport = AfPacketTransport.open(TransportOptions.builder(interfaceName)
                 .blockSizeBytes(TransportOptions.MIN_BLOCK_SIZE_BYTES)
                 .blockCount(RING_BLOCKS)
                 .txBatchSize(PathCheck.MAX_TARGETS)
                 .sendBufferBytes(0)
                 .vnetHeader(false)
                 .ignoreOutgoing(true)
+                .receiveFilter(PathProbeFilter.program(director, targets))
                 .build());
+            if (transport.ipv4Address() != director)
+            {
+                transport.close();
+                throw new TransportException("the IPv4 address of " + interfaceName + " changed while the probe " +
+                    "socket was opened", 0);
+            }
+            return transport;
         }
 
         @Override

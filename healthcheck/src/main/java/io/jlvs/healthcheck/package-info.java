@@ -18,7 +18,8 @@
  * <ul>
  *   <li>it opens a packet socket of its own on the director interface (named by
  *   {@link io.jlvs.healthcheck.PathProbeOptions}, else the routing table's interface towards the server), for the
- *   attempt only: an unfiltered socket copies every frame of the interface while it is open. A kernel socket cannot
+ *   attempt only, with a kernel receive filter ({@code PathProbeFilter}) that lets only ARP replies to the director
+ *   and TCP from the VIPs' ports to its dynamic ports into the socket's small ring. A kernel socket cannot
  *   send the probe: the VIP is not the kernel's, and a route to it would lead through jlvs' own scheduler, not to a
  *   chosen server;</li>
  *   <li>{@code PathProbeFrames} builds a TCP SYN from the interface's own IPv4 address and a

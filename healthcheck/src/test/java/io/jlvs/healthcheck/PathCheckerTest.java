@@ -9,6 +9,7 @@ import io.jlvs.config.VirtualAddress;
 import io.jlvs.dataplane.codec.EthernetHeader;
 import io.jlvs.dataplane.codec.TcpHeader;
 import io.jlvs.dataplane.route.RouteTable;
+import io.jlvs.dataplane.transport.BpfProgram;
 import io.jlvs.dataplane.transport.MemoryTransport;
 import io.jlvs.dataplane.transport.PacketTransport;
 import io.jlvs.dataplane.transport.TransportException;
@@ -339,7 +340,11 @@ class PathCheckerTest
         return ints;
     }
 
-    /** The checker's host: a memory socket per attempt, a manual clock, and the far side answering in idle(). */
+    /**
+     * The checker's host: a memory socket per attempt, a manual clock, and the far side answering in idle(). Its
+     * answers pass the socket's kernel filter ({@link PathProbeFilter}, run in {@link ClassicBpf}) first, as on
+     * Linux, so every case here also proves the filter lets through what the case needs.
+     */
     private static final class Network implements ProbeHost
     {
         final List<String> opened = new ArrayList<>();
@@ -349,6 +354,7 @@ class PathCheckerTest
         private final Random random = new Random(SEED);
         private long nowNs = TimeUnit.DAYS.toNanos(1);
         private int answered;
+        private BpfProgram filter;
         boolean vnet;
         TransportException openFailure;
         int refuse;
@@ -366,9 +372,10 @@ class PathCheckerTest
         }
 
         @Override
-        public PacketTransport open(final String interfaceName)
+        public PacketTransport open(final String interfaceName, final List<VirtualAddress> targets)
         {
             opened.add(interfaceName);
+            filter = PathProbeFilter.program(DIRECTOR, targets);
             if (openFailure != null)
             {
                 throw openFailure;
@@ -395,7 +402,10 @@ class PathCheckerTest
             {
                 for (final byte[] answer : farSide.apply(sent.get(answered)))
                 {
-                    transport.inject(answer, 0);
+                    if (ClassicBpf.accepts(filter, answer))
+                    {
+                        transport.inject(answer, 0);
+                    }
                 }
             }
             nowNs += STEP_NS;
