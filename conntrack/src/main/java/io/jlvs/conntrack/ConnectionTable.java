@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.jlvs.conntrack.EntryLayout.ALIGNMENT;
@@ -38,8 +37,9 @@ import static io.jlvs.conntrack.EntryLayout.WHEEL_PREV_OFFSET;
  * client address and port, virtual address and port, each bound to one real server, with IPVS's input-only TCP
  * states and timeouts and its ActiveConn / InActConn / persistent counting.
  * <p>
- * Storage: one 64-byte-aligned off-heap allocation of {@code capacity} 64-byte entries ({@link EntryLayout}),
- * chained hashing through an {@code int[]} of bucket heads, free slots on a free list. An entry is named by an
+ * Storage: one off-heap allocation of {@code capacity} 64-byte entries ({@link EntryLayout}), on transparent huge
+ * pages when the platform allows ({@link #hugePages()}, {@link OffHeapRegion}), chained hashing through an
+ * {@code int[]} of bucket heads, free slots on a free list. An entry is named by an
  * {@code int} handle, its slot number, which stays valid until the entry is removed or expires (so connections can
  * refer to their template). 10 million entries take 640 MiB off-heap plus 64 MiB of buckets. Keys are hashed with
  * a per-table random seed, as IPVS seeds {@code jhash}, so that nobody can aim a flood of keys at one chain.
@@ -117,6 +117,7 @@ public final class ConnectionTable
     }
 
     private final int capacity;
+    private final OffHeapRegion region;
     private final UnsafeBuffer entries;
     private final int[] buckets;
     private final int bucketMask;
@@ -158,6 +159,18 @@ public final class ConnectionTable
     public ConnectionTable(
         final int capacity, final Timeouts timeouts, final ConnectionListener listener, final long hashSeed)
     {
+        this(capacity, timeouts, listener, hashSeed, OffHeapRegion.hugePagesEnabled(), NativeMemory.LINUX);
+    }
+
+    /** Tests: the huge-page choice and the system calls behind it. */
+    ConnectionTable(
+        final int capacity,
+        final Timeouts timeouts,
+        final ConnectionListener listener,
+        final long hashSeed,
+        final boolean tryHugePages,
+        final NativeMemory memory)
+    {
         if (capacity < 1 || capacity > MAX_CAPACITY)
         {
             throw new IllegalArgumentException("capacity must be 1.." + MAX_CAPACITY + ", capacity=" + capacity);
@@ -169,7 +182,8 @@ public final class ConnectionTable
         this.capacity = capacity;
         this.timeouts = timeouts;
         this.listener = listener;
-        this.entries = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity * LENGTH, ALIGNMENT));
+        this.region = OffHeapRegion.allocate(capacity * LENGTH, tryHugePages, memory);
+        this.entries = region.slice(0, capacity * LENGTH);
         final int bucketCount = Math.max(MIN_BUCKETS, Integer.highestOneBit(capacity - 1) << 1);
         this.buckets = new int[bucketCount];
         this.bucketMask = bucketCount - 1;
@@ -644,6 +658,17 @@ public final class ConnectionTable
     public int capacity()
     {
         return capacity;
+    }
+
+    /**
+     * Whether the entries live in a mapping advised for transparent huge pages; false when they are in a direct
+     * buffer (huge pages off by {@code -Djlvs.conntrack.hugePages=false}, a table smaller than one huge page, or
+     * {@code mmap}/{@code madvise} unavailable or failing). Whether the kernel then backs it with huge pages is
+     * its choice ({@code AnonHugePages} in {@code /proc/PID/smaps}).
+     */
+    public boolean hugePages()
+    {
+        return region.hugePages();
     }
 
     /** New entries refused because the table was full and had no half-open connection to shed. */
