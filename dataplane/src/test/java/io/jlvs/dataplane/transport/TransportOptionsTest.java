@@ -75,4 +75,30 @@ class TransportOptionsTest
         assertSame(acceptAll, filtered.receiveFilter());
         assertTrue(filtered.toString().contains("receiveFilter=1 instructions"), filtered.toString());
     }
+
+    @Test
+    void aV2RingSplitsEachBlockIntoSlotsThatHoldAWholeSuperFrame()
+    {
+        final TransportOptions v3 = TransportOptions.of("eth0");
+        assertEquals(TransportOptions.RxRingVersion.V3, v3.rxRingVersion());
+        assertEquals(TransportOptions.DEFAULT_FRAME_SIZE_HINT, v3.ringFrameSize());
+
+        final TransportOptions v2 = TransportOptions.builder("eth0")
+            .rxRingVersion(TransportOptions.RxRingVersion.V2).build();
+        // 256 KiB / 3 = 87381, down to a multiple of 16: three slots a block, each past the 65 632-byte minimum.
+        assertEquals(87_376, v2.ringFrameSize());
+        assertEquals(3, v2.blockSizeBytes() / v2.ringFrameSize());
+
+        final TransportOptions smallest = TransportOptions.builder("eth0")
+            .rxRingVersion(TransportOptions.RxRingVersion.V2)
+            .blockSizeBytes(TransportOptions.MIN_BLOCK_SIZE_BYTES).build();
+        assertEquals(TransportOptions.MIN_BLOCK_SIZE_BYTES, smallest.ringFrameSize(), "one slot a 128 KiB block");
+        for (int shift = 17; shift <= 24; shift++)
+        {
+            final TransportOptions options = TransportOptions.builder("eth0")
+                .rxRingVersion(TransportOptions.RxRingVersion.V2).blockSizeBytes(1 << shift).blockCount(1).build();
+            assertTrue(options.ringFrameSize() >= TransportOptions.MIN_V2_FRAME_SIZE_BYTES &&
+                options.ringFrameSize() % TransportOptions.FRAME_ALIGNMENT == 0, options.toString());
+        }
+    }
 }
