@@ -2,8 +2,6 @@ package io.jlvs.dataplane.codec;
 
 import org.agrona.DirectBuffer;
 
-import java.nio.ByteOrder;
-
 import static io.jlvs.dataplane.codec.EthernetHeader.ETHERTYPE_ARP;
 import static io.jlvs.dataplane.codec.EthernetHeader.ETHERTYPE_IPV4;
 import static io.jlvs.dataplane.codec.EthernetHeader.ETHERTYPE_OFFSET;
@@ -26,8 +24,9 @@ import static io.jlvs.dataplane.codec.Ipv4Header.VERSION_IHL_OFFSET;
 
 /**
  * Parses one Ethernet frame in place and keeps what the forwarding decision needs: a flyweight that is reused for
- * every frame, so parsing allocates nothing. Every read is bounds-checked first; a frame that is too short or
- * inconsistent yields a negative result naming why, never an exception.
+ * every frame, so parsing allocates nothing. The frame's range is checked against its buffer once, and every read
+ * against the frame's (and its headers') length first, so the reads themselves ({@link FrameBytes}) need no check
+ * of their own; a frame that is too short or inconsistent yields a negative result naming why, never an exception.
  */
 public final class FrameParser
 {
@@ -37,7 +36,7 @@ public final class FrameParser
     public static final int ARP = 2;
     /** Any other ethertype (IPv6, LLDP, VLAN-tagged, ...): not for jlvs. */
     public static final int OTHER_ETHERTYPE = 3;
-    /** Shorter than an Ethernet header. */
+    /** Shorter than an Ethernet header, or longer than the buffer it lies in. */
     public static final int TRUNCATED_ETHERNET = -1;
     /** Ethertype IPv4 but shorter than the IP header it announces, or a total length beyond the frame. */
     public static final int TRUNCATED_IP = -2;
@@ -48,7 +47,6 @@ public final class FrameParser
 
     private static final int TCP_DATA_OFFSET_SHIFT = 4;
     private static final int TCP_MIN_DATA_OFFSET_WORDS = 5;
-    private static final int PORT_MASK = 0xFFFF;
 
     private int etherType;
     private int l3Offset;
@@ -77,7 +75,13 @@ public final class FrameParser
         {
             return TRUNCATED_ETHERNET;
         }
-        etherType = buffer.getShort(offset + ETHERTYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if (!FrameBytes.inBounds(buffer, offset, length))
+        {
+            // A length beyond the slot it lies in: the frame cannot be read whole. This one check covers every
+            // read below, each of which stays inside [offset, offset + length).
+            return TRUNCATED_ETHERNET;
+        }
+        etherType = FrameBytes.u16(buffer, offset + ETHERTYPE_OFFSET);
         if (etherType == ETHERTYPE_ARP)
         {
             return ARP;
@@ -92,9 +96,9 @@ public final class FrameParser
         {
             return TRUNCATED_IP;
         }
-        final int versionIhl = buffer.getByte(ip + VERSION_IHL_OFFSET) & 0xFF;
+        final int versionIhl = FrameBytes.u8(buffer, ip + VERSION_IHL_OFFSET);
         final int headerLength = (versionIhl & IHL_MASK) * IHL_UNIT_BYTES;
-        final int totalLength = buffer.getShort(ip + TOTAL_LENGTH_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int totalLength = FrameBytes.u16(buffer, ip + TOTAL_LENGTH_OFFSET);
         if ((versionIhl >>> 4) != VERSION_4 || headerLength < MIN_LENGTH || totalLength < headerLength)
         {
             return MALFORMED_IP;
@@ -106,52 +110,63 @@ public final class FrameParser
         l3Offset = ip;
         ipHeaderLength = headerLength;
         ipTotalLength = totalLength;
-        protocol = buffer.getByte(ip + PROTOCOL_OFFSET) & 0xFF;
-        srcAddr = buffer.getInt(ip + SRC_ADDR_OFFSET, ByteOrder.BIG_ENDIAN);
-        dstAddr = buffer.getInt(ip + DST_ADDR_OFFSET, ByteOrder.BIG_ENDIAN);
-        ipId = buffer.getShort(ip + IDENTIFICATION_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        fragmentField = buffer.getShort(ip + FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        l4Offset = ip + headerLength;
+        final int proto = FrameBytes.u8(buffer, ip + PROTOCOL_OFFSET);
+        protocol = proto;
+        srcAddr = FrameBytes.i32(buffer, ip + SRC_ADDR_OFFSET);
+        dstAddr = FrameBytes.i32(buffer, ip + DST_ADDR_OFFSET);
+        ipId = FrameBytes.u16(buffer, ip + IDENTIFICATION_OFFSET);
+        final int fragment = FrameBytes.u16(buffer, ip + FLAGS_FRAGMENT_OFFSET);
+        fragmentField = fragment;
+        final int l4 = ip + headerLength;
+        l4Offset = l4;
         srcPort = 0;
         dstPort = 0;
         tcpFlags = 0;
 
-        if ((fragmentField & FRAGMENT_OFFSET_MASK) != 0)
+        if ((fragment & FRAGMENT_OFFSET_MASK) != 0)
         {
             return IPV4;
         }
-        final int l4Available = totalLength - headerLength;
-        if (protocol == PROTOCOL_TCP)
+        return parseTransport(buffer, proto, l4, totalLength - headerLength);
+    }
+
+    /**
+     * The TCP or UDP header of a whole packet or first fragment at {@code l4}, {@code l4Available} bytes of which
+     * lie inside the frame. Apart from {@link #parse} so that each stays small enough to be compiled inline.
+     */
+    private int parseTransport(final DirectBuffer buffer, final int proto, final int l4, final int l4Available)
+    {
+        if (proto == PROTOCOL_TCP)
         {
             if (l4Available < TcpHeader.MIN_LENGTH)
             {
                 return TRUNCATED_L4;
             }
-            final int dataOffsetWords = (buffer.getByte(l4Offset + TcpHeader.DATA_OFFSET_OFFSET) & 0xFF) >>>
+            final int dataOffsetWords = FrameBytes.u8(buffer, l4 + TcpHeader.DATA_OFFSET_OFFSET) >>>
                 TCP_DATA_OFFSET_SHIFT;
             if (dataOffsetWords < TCP_MIN_DATA_OFFSET_WORDS || dataOffsetWords * IHL_UNIT_BYTES > l4Available)
             {
                 return TRUNCATED_L4;
             }
-            readPorts(buffer);
-            tcpFlags = buffer.getByte(l4Offset + TcpHeader.FLAGS_OFFSET) & 0xFF;
+            readPorts(buffer, l4);
+            tcpFlags = FrameBytes.u8(buffer, l4 + TcpHeader.FLAGS_OFFSET);
         }
-        else if (protocol == PROTOCOL_UDP)
+        else if (proto == PROTOCOL_UDP)
         {
             if (l4Available < UdpHeader.LENGTH)
             {
                 return TRUNCATED_L4;
             }
-            readPorts(buffer);
+            readPorts(buffer, l4);
         }
         return IPV4;
     }
 
-    private void readPorts(final DirectBuffer buffer)
+    private void readPorts(final DirectBuffer buffer, final int l4)
     {
         // TCP and UDP keep both ports at the same offsets.
-        srcPort = buffer.getShort(l4Offset + TcpHeader.SRC_PORT_OFFSET, ByteOrder.BIG_ENDIAN) & PORT_MASK;
-        dstPort = buffer.getShort(l4Offset + TcpHeader.DST_PORT_OFFSET, ByteOrder.BIG_ENDIAN) & PORT_MASK;
+        srcPort = FrameBytes.u16(buffer, l4 + TcpHeader.SRC_PORT_OFFSET);
+        dstPort = FrameBytes.u16(buffer, l4 + TcpHeader.DST_PORT_OFFSET);
         hasPorts = true;
     }
 

@@ -246,15 +246,21 @@ public final class IpipEncapsulation
      */
     public static int decrementTtl(final MutableDirectBuffer buffer, final int ipOffset, final int ttl)
     {
-        final int protocol = buffer.getByte(ipOffset + Ipv4Header.PROTOCOL_OFFSET) & BYTE_MASK;
+        if (!FrameBytes.inBounds(buffer, ipOffset, Ipv4Header.MIN_LENGTH))
+        {
+            // Not a header inside this buffer: Agrona's checked accessors refuse it as they always did.
+            buffer.boundsCheck(ipOffset, Ipv4Header.MIN_LENGTH);
+        }
+        // TTL, protocol and checksum are three of the header's first 20 bytes, checked above as one range.
+        final int protocol = FrameBytes.u8(buffer, ipOffset + Ipv4Header.PROTOCOL_OFFSET);
         final int oldWord = (ttl << TTL_SHIFT) | protocol;
         final int newTtl = ttl - 1;
         final int newWord = (newTtl << TTL_SHIFT) | protocol;
         final int field = ipOffset + Ipv4Header.CHECKSUM_OFFSET;
-        final int checksum = buffer.getShort(field, ByteOrder.BIG_ENDIAN) & WORD_MASK;
+        final int checksum = FrameBytes.u16(buffer, field);
         final long sum = (~checksum & WORD_MASK) + (~oldWord & WORD_MASK) + newWord;
-        buffer.putShort(field, (short)(~Checksums.fold(sum) & WORD_MASK), ByteOrder.BIG_ENDIAN);
-        buffer.putByte(ipOffset + Ipv4Header.TTL_OFFSET, (byte)newTtl);
+        FrameBytes.putU16(buffer, field, ~Checksums.fold(sum) & WORD_MASK);
+        FrameBytes.putU8(buffer, ipOffset + Ipv4Header.TTL_OFFSET, newTtl);
         return newTtl;
     }
 

@@ -3,6 +3,8 @@ package io.jlvs.dataplane.counter;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import static org.agrona.UnsafeAccess.UNSAFE;
+
 /**
  * The values of {@link Counter}s, each on its own cache lines. With several forwarding workers every worker writes
  * its own stripe ({@link #forWorker(int)}) and a read sums the stripes, so workers never share a line and the
@@ -18,7 +20,8 @@ public final class Counters
     private final UnsafeBuffer values;
     private final int stripes;
     private final int stripeBytes;
-    private final int base;
+    /** Where this view's stripe starts in memory: the writer's stores need no bounds check (see increment). */
+    private final long stripeAddress;
 
     public Counters()
     {
@@ -31,7 +34,7 @@ public final class Counters
         this.stripes = workers;
         this.stripeBytes = Counter.values().length * COUNTER_STRIDE_BYTES;
         this.values = new UnsafeBuffer(BufferUtil.allocateDirectAligned(workers * stripeBytes, ALIGNMENT));
-        this.base = 0;
+        this.stripeAddress = values.addressOffset();
     }
 
     private Counters(final Counters all, final int worker)
@@ -39,7 +42,7 @@ public final class Counters
         this.values = all.values;
         this.stripes = all.stripes;
         this.stripeBytes = all.stripeBytes;
-        this.base = worker * stripeBytes;
+        this.stripeAddress = values.addressOffset() + (long)worker * stripeBytes;
     }
 
     /** The view that worker {@code worker} writes through; reads through it still sum every worker. */
@@ -55,15 +58,17 @@ public final class Counters
     /** Writer thread only. */
     public void increment(final Counter counter)
     {
-        final int offset = base + counter.ordinal() * COUNTER_STRIDE_BYTES;
-        values.putLongOrdered(offset, values.getLong(offset) + 1);
+        add(counter, 1);
     }
 
     /** Writer thread only. */
     public void add(final Counter counter, final long delta)
     {
-        final int offset = base + counter.ordinal() * COUNTER_STRIDE_BYTES;
-        values.putLongOrdered(offset, values.getLong(offset) + delta);
+        // A counter's offset comes from its ordinal, always inside the stripe this view was built for (checked in
+        // forWorker), so the per-packet stores skip the buffer's bounds check. The direct memory stays reachable
+        // through values. A release store: readers on other threads see whole, recent values.
+        final long address = stripeAddress + (long)counter.ordinal() * COUNTER_STRIDE_BYTES;
+        UNSAFE.putOrderedLong(null, address, UNSAFE.getLong(null, address) + delta);
     }
 
     /** Any thread: the sum over every worker. */
