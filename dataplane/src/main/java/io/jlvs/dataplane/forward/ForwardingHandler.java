@@ -10,6 +10,7 @@ import io.jlvs.conntrack.ConnectionTable;
 import io.jlvs.conntrack.Timeouts;
 import io.jlvs.dataplane.codec.Checksums;
 import io.jlvs.dataplane.codec.EthernetHeader;
+import io.jlvs.dataplane.codec.FrameBytes;
 import io.jlvs.dataplane.codec.FrameParser;
 import io.jlvs.dataplane.codec.IcmpErrorParser;
 import io.jlvs.dataplane.codec.IcmpHeader;
@@ -39,7 +40,6 @@ import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -78,7 +78,6 @@ public final class ForwardingHandler
     /** Clients whose L2 next hop is remembered, to send them the ICMP errors routers return about the tunnel. */
     private static final int CLIENT_MAC_CAPACITY = 1 << 16;
     private static final long NO_CLIENT_MAC = -1L;
-    private static final int U16_MASK = 0xFFFF;
     private static final long ADDRESS_MASK = 0xFFFF_FFFFL;
 
     private final Counters counters;
@@ -355,6 +354,11 @@ public final class ForwardingHandler
         }
     }
 
+    /**
+     * An IPv4 frame. The path of an established connection (service, connection, state, neighbour, DR rewrite)
+     * stays in this method and {@link #deliver}; everything rarer is in methods of its own, so that these two stay
+     * small enough for the JIT to compile them inline into one another and into the event loop.
+     */
     private void onIpv4(
         final FrameEvent event, final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
     {
@@ -367,14 +371,7 @@ public final class ForwardingHandler
         }
         if (!p.hasPorts())
         {
-            if (p.isNonFirstFragment() && table.isVirtualAddress(p.dstAddr()))
-            {
-                onLaterFragment(buffer, frameOffset, frameLength);
-            }
-            else
-            {
-                counters.increment(Counter.DROP_NOT_FOR_US);
-            }
+            onWithoutPorts(buffer, frameOffset, frameLength);
             return;
         }
         final VirtualService service = table.lookup(protocol, p.dstAddr(), p.dstPort());
@@ -383,61 +380,101 @@ public final class ForwardingHandler
             counters.increment(Counter.DROP_NOT_FOR_US);
             return;
         }
-        final long sourceMac = MacAddress.read(buffer, frameOffset + EthernetHeader.SRC_MAC_OFFSET);
+        // The parser checked the frame's range and that it holds an IPv4 header: the MAC needs no check of its own.
+        final long sourceMac = FrameBytes.mac(buffer, frameOffset + EthernetHeader.SRC_MAC_OFFSET);
         if (service.excludesSource(sourceMac) || (learnPeerDirectors && peers.contains(sourceMac)))
         {
-            // The peer director of a master/backup pair scheduled this frame to us as one of its real servers:
-            // scheduling it again could send it back, and the two would bounce it for ever. The host's stack,
-            // which holds the VIP on lo, takes it: directly, or through the local path when VIP frames are kept
-            // from the stack (this host is a Local real server too).
-            counters.increment(Counter.PEER_DIRECTOR_FRAMES);
-            final PacketTransport local = table.localTransport(worker);
-            if (local != null)
-            {
-                completeChecksumIfPartial(event, buffer);
-                DirectRouting.rewrite(buffer, frameOffset, table.localMac(), directorMac);
-                tx.queueLocal(local, buffer, frameOffset, frameLength, event.hasVnetHeader());
-            }
+            onPeerDirectorFrame(event, buffer, frameOffset, frameLength);
             return;
         }
 
         final int tcpFlags = p.tcpFlags();
-        final boolean tcp = protocol == Ipv4Header.PROTOCOL_TCP;
-        final boolean syn = tcp && (tcpFlags & TCP_NEW_CONNECTION_MASK) == TcpHeader.FLAG_SYN;
+        final boolean syn = protocol == Ipv4Header.PROTOCOL_TCP &&
+            (tcpFlags & TCP_NEW_CONNECTION_MASK) == TcpHeader.FLAG_SYN;
         int handle = connections.lookup(protocol, p.srcAddr(), p.srcPort(), p.dstAddr(), p.dstPort());
-        if (handle != ConnectionTable.NO_ENTRY && syn && connections.isReusable(handle))
+        if (handle == ConnectionTable.NO_ENTRY || (syn && connections.isReusable(handle)))
         {
-            // IPVS conn_reuse_mode: a new SYN on a closing entry is a new connection; schedule it afresh.
-            connections.remove(handle);
-            handle = ConnectionTable.NO_ENTRY;
-        }
-        final boolean firstFragment = p.isFragment();
-        if (handle == ConnectionTable.NO_ENTRY)
-        {
-            final boolean midConnection = tcp && !syn;
-            if (midConnection && ((tcpFlags & TcpHeader.FLAG_RST) != 0 || !service.schedulesMidConnection()))
-            {
-                counters.increment(Counter.DROP_NO_CONNECTION);
-                discardHeldFragments(firstFragment);
-                return;
-            }
-            handle = schedule(service, protocol, p.srcAddr(), p.srcPort(), p.dstAddr(), p.dstPort());
+            handle = newConnection(service, handle, syn, sourceMac);
             if (handle == ConnectionTable.NO_ENTRY)
             {
-                discardHeldFragments(firstFragment);
                 return;
             }
-            counters.increment(midConnection ? Counter.MID_CONNECTION_SCHEDULED : Counter.NEW_CONNECTIONS);
-            rememberClient(p.srcAddr(), sourceMac);
         }
         connections.onPacket(handle, tcpFlags, nowNs);
         final int serverId = connections.serverId(handle);
         completeChecksumIfPartial(event, buffer);
         deliver(buffer, frameOffset, frameLength, event.hasVnetHeader(), serverId, sourceMac);
-        if (firstFragment)
+        if (p.isFragment())
         {
             followFragments(p.srcAddr(), p.dstAddr(), protocol, p.ipId(), serverId, sourceMac);
         }
+    }
+
+    /** A TCP or UDP packet without ports: a later fragment follows its first one; anything else is not ours. */
+    private void onWithoutPorts(final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
+    {
+        final FrameParser p = parser;
+        if (p.isNonFirstFragment() && table.isVirtualAddress(p.dstAddr()))
+        {
+            onLaterFragment(buffer, frameOffset, frameLength);
+        }
+        else
+        {
+            counters.increment(Counter.DROP_NOT_FOR_US);
+        }
+    }
+
+    /**
+     * The peer director of a master/backup pair scheduled this frame to us as one of its real servers: scheduling
+     * it again could send it back, and the two would bounce it for ever. The host's stack, which holds the VIP on
+     * lo, takes it: directly, or through the local path when VIP frames are kept from the stack (this host is a
+     * Local real server too).
+     */
+    private void onPeerDirectorFrame(
+        final FrameEvent event, final UnsafeBuffer buffer, final int frameOffset, final int frameLength)
+    {
+        counters.increment(Counter.PEER_DIRECTOR_FRAMES);
+        final PacketTransport local = table.localTransport(worker);
+        if (local != null)
+        {
+            completeChecksumIfPartial(event, buffer);
+            DirectRouting.rewrite(buffer, frameOffset, table.localMac(), directorMac);
+            tx.queueLocal(local, buffer, frameOffset, frameLength, event.hasVnetHeader());
+        }
+    }
+
+    /**
+     * No usable connection for the parsed packet: {@code existing} is {@link ConnectionTable#NO_ENTRY}, or a
+     * closing entry a new SYN reuses. Schedules a new connection when the packet may start one.
+     *
+     * @return the new connection's handle, or NO_ENTRY after counting why there is none.
+     */
+    private int newConnection(final VirtualService service, final int existing, final boolean syn, final long sourceMac)
+    {
+        final FrameParser p = parser;
+        if (existing != ConnectionTable.NO_ENTRY)
+        {
+            // IPVS conn_reuse_mode: a new SYN on a closing entry is a new connection; schedule it afresh.
+            connections.remove(existing);
+        }
+        final int protocol = p.protocol();
+        final int tcpFlags = p.tcpFlags();
+        final boolean midConnection = protocol == Ipv4Header.PROTOCOL_TCP && !syn;
+        if (midConnection && ((tcpFlags & TcpHeader.FLAG_RST) != 0 || !service.schedulesMidConnection()))
+        {
+            counters.increment(Counter.DROP_NO_CONNECTION);
+            discardHeldFragments(p.isFragment());
+            return ConnectionTable.NO_ENTRY;
+        }
+        final int handle = schedule(service, protocol, p.srcAddr(), p.srcPort(), p.dstAddr(), p.dstPort());
+        if (handle == ConnectionTable.NO_ENTRY)
+        {
+            discardHeldFragments(p.isFragment());
+            return ConnectionTable.NO_ENTRY;
+        }
+        counters.increment(midConnection ? Counter.MID_CONNECTION_SCHEDULED : Counter.NEW_CONNECTIONS);
+        rememberClient(p.srcAddr(), sourceMac);
+        return handle;
     }
 
     /**
@@ -456,20 +493,19 @@ public final class ForwardingHandler
             counters.increment(Counter.DROP_NO_REAL_SERVER);
             return false;
         }
-        final int ipLength = buffer.getShort(frameOffset + EthernetHeader.LENGTH + Ipv4Header.TOTAL_LENGTH_OFFSET,
-            ByteOrder.BIG_ENDIAN) & U16_MASK;
+        if (!FrameBytes.inBounds(buffer, frameOffset, EthernetHeader.LENGTH + Ipv4Header.MIN_LENGTH))
+        {
+            // Every frame here was parsed as IPv4 (this one, or a held fragment when it arrived); one check of the
+            // headers' range covers the reads and writes below.
+            counters.increment(Counter.DROP_TRUNCATED);
+            return false;
+        }
+        final int ipLength = FrameBytes.u16(buffer, frameOffset + EthernetHeader.LENGTH + Ipv4Header.TOTAL_LENGTH_OFFSET);
         final ForwardingMethod method = table.method(serverId);
         final boolean sent;
         if (method == ForwardingMethod.LOCAL)
         {
-            final PacketTransport local = table.localTransport(worker);
-            if (local == null)
-            {
-                counters.increment(Counter.DROP_NO_LOCAL_PATH);
-                return false;
-            }
-            DirectRouting.rewrite(buffer, frameOffset, table.localMac(), directorMac);
-            sent = tx.queueLocal(local, buffer, frameOffset, frameLength, hasVnet);
+            sent = deliverLocally(buffer, frameOffset, frameLength, hasVnet);
         }
         else
         {
@@ -494,28 +530,7 @@ public final class ForwardingHandler
             }
             else
             {
-                if (frameLength - EthernetHeader.LENGTH > mtu)
-                {
-                    if (!isSuperFrame(buffer, frameOffset, hasVnet))
-                    {
-                        counters.increment(Counter.DROP_OVERSIZE);
-                        return false;
-                    }
-                    counters.increment(Counter.SUPER_FRAMES_FORWARDED);
-                }
-                final int ip = frameOffset + EthernetHeader.LENGTH;
-                final int ttl = buffer.getByte(ip + Ipv4Header.TTL_OFFSET) & 0xFF;
-                if (ttl <= 1)
-                {
-                    // IPVS decrements the TTL on every forwarding method; a packet that dies here is answered.
-                    icmpAnswers.answer(buffer, frameOffset, sourceMac, IcmpHeader.TYPE_TIME_EXCEEDED,
-                        IcmpHeader.CODE_TTL_EXCEEDED, 0, Counter.ICMP_TIME_EXCEEDED_SENT);
-                    counters.increment(Counter.DROP_TTL_EXPIRED);
-                    return false;
-                }
-                IpipEncapsulation.decrementTtl(buffer, ip, ttl);
-                DirectRouting.rewrite(buffer, frameOffset, mac, directorMac);
-                sent = tx.queueFrame(buffer, frameOffset, frameLength, hasVnet);
+                sent = routeDirectly(buffer, frameOffset, frameLength, hasVnet, mac, sourceMac);
             }
         }
         if (sent)
@@ -523,6 +538,61 @@ public final class ForwardingHandler
             server.countForwarded(worker, ipLength);
         }
         return sent;
+    }
+
+    /** To a Local real server: the host's own stack, through the local path. */
+    private boolean deliverLocally(
+        final UnsafeBuffer buffer, final int frameOffset, final int frameLength, final boolean hasVnet)
+    {
+        final PacketTransport local = table.localTransport(worker);
+        if (local == null)
+        {
+            counters.increment(Counter.DROP_NO_LOCAL_PATH);
+            return false;
+        }
+        DirectRouting.rewrite(buffer, frameOffset, table.localMac(), directorMac);
+        return tx.queueLocal(local, buffer, frameOffset, frameLength, hasVnet);
+    }
+
+    /** DR: TTL, then the real server's MAC, then TX. {@link #deliver} checked the headers' range. */
+    private boolean routeDirectly(
+        final UnsafeBuffer buffer, final int frameOffset, final int frameLength, final boolean hasVnet,
+        final long mac, final long sourceMac)
+    {
+        if (frameLength - EthernetHeader.LENGTH > mtu && !isForwardableSuperFrame(buffer, frameOffset, hasVnet))
+        {
+            return false;
+        }
+        final int ip = frameOffset + EthernetHeader.LENGTH;
+        final int ttl = FrameBytes.u8(buffer, ip + Ipv4Header.TTL_OFFSET);
+        if (ttl <= 1)
+        {
+            ttlExpired(buffer, frameOffset, sourceMac);
+            return false;
+        }
+        IpipEncapsulation.decrementTtl(buffer, ip, ttl);
+        DirectRouting.rewrite(buffer, frameOffset, mac, directorMac);
+        return tx.queueFrame(buffer, frameOffset, frameLength, hasVnet);
+    }
+
+    /** A frame above the MTU: forwarded only as a GSO super-frame, counted either way. */
+    private boolean isForwardableSuperFrame(final UnsafeBuffer buffer, final int frameOffset, final boolean hasVnet)
+    {
+        if (!isSuperFrame(buffer, frameOffset, hasVnet))
+        {
+            counters.increment(Counter.DROP_OVERSIZE);
+            return false;
+        }
+        counters.increment(Counter.SUPER_FRAMES_FORWARDED);
+        return true;
+    }
+
+    /** IPVS decrements the TTL on every forwarding method; a packet that dies here is answered. */
+    private void ttlExpired(final UnsafeBuffer buffer, final int frameOffset, final long sourceMac)
+    {
+        icmpAnswers.answer(buffer, frameOffset, sourceMac, IcmpHeader.TYPE_TIME_EXCEEDED,
+            IcmpHeader.CODE_TTL_EXCEEDED, 0, Counter.ICMP_TIME_EXCEEDED_SENT);
+        counters.increment(Counter.DROP_TTL_EXPIRED);
     }
 
     /**
