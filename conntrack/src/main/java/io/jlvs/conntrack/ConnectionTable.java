@@ -3,7 +3,6 @@ package io.jlvs.conntrack;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -19,8 +18,8 @@ import static io.jlvs.conntrack.EntryLayout.FLAG_TEMPLATE;
 import static io.jlvs.conntrack.EntryLayout.FLAG_ZOMBIE;
 import static io.jlvs.conntrack.EntryLayout.HALF_OPEN_NEXT_OFFSET;
 import static io.jlvs.conntrack.EntryLayout.HALF_OPEN_PREV_OFFSET;
-import static io.jlvs.conntrack.EntryLayout.HASH_NEXT_OFFSET;
-import static io.jlvs.conntrack.EntryLayout.HASH_OFFSET;
+import static io.jlvs.conntrack.EntryLayout.FREE_NEXT_OFFSET;
+import static io.jlvs.conntrack.EntryLayout.INDEX_SLOT_OFFSET;
 import static io.jlvs.conntrack.EntryLayout.KEY_CLIENT_OFFSET;
 import static io.jlvs.conntrack.EntryLayout.KEY_SERVICE_OFFSET;
 import static io.jlvs.conntrack.EntryLayout.KIND_CONNECTION;
@@ -38,11 +37,12 @@ import static io.jlvs.conntrack.EntryLayout.WHEEL_PREV_OFFSET;
  * states and timeouts and its ActiveConn / InActConn / persistent counting.
  * <p>
  * Storage: one off-heap allocation of {@code capacity} 64-byte entries ({@link EntryLayout}), on transparent huge
- * pages when the platform allows ({@link #hugePages()}, {@link OffHeapRegion}), chained hashing through an
- * {@code int[]} of bucket heads, free slots on a free list. An entry is named by an
- * {@code int} handle, its slot number, which stays valid until the entry is removed or expires (so connections can
- * refer to their template). 10 million entries take 640 MiB off-heap plus 64 MiB of buckets. Keys are hashed with
- * a per-table random seed, as IPVS seeds {@code jhash}, so that nobody can aim a flood of keys at one chain.
+ * pages when the platform allows ({@link #hugePages()}, {@link OffHeapRegion}), found through a {@link KeyIndex}
+ * (open addressing over cache lines that hold whole keys and handles, so that a hit reads one line), free slots on
+ * a free list. An entry is named by an {@code int} handle, its slot number, which stays valid until the entry is
+ * removed or expires (so connections can refer to their template). 10 million entries take 640 MiB of entries
+ * plus 339 MiB of index, all off-heap. Keys are hashed with a per-table random seed, as IPVS seeds {@code jhash},
+ * so that nobody can aim a flood of keys at one cluster of the index.
  * <p>
  * Expiry runs on an {@link ExpiryWheel}: {@link #expire(long, int)} does a bounded amount of work per call and
  * never scans the table. When the table is full a new entry first sheds the oldest half-open (SYN_RECV/SYNACK)
@@ -86,15 +86,6 @@ public final class ConnectionTable
     /** {@code ip_vs_conn_expire}: a template that still controls connections is re-armed with this timeout. */
     public static final long TEMPLATE_EXPIRE_LATER_NS = TimeUnit.SECONDS.toNanos(60);
 
-    /** Smallest bucket array: keeps the mask arithmetic trivial for tiny test tables. */
-    private static final int MIN_BUCKETS = 16;
-
-    /** Multipliers of the key mix (from SplitMix64 / Murmur3's finaliser: odd, well-spread bit patterns). */
-    private static final long MIX_CLIENT = 0x9E3779B97F4A7C15L;
-    private static final long MIX_SERVICE = 0xC2B2AE3D27D4EB4FL;
-    private static final long FMIX_1 = 0xFF51AFD7ED558CCDL;
-    private static final long FMIX_2 = 0xC4CEB9FE1A85EC53L;
-
     private static final VarHandle SIZE;
     private static final VarHandle REFUSED_FULL;
     private static final VarHandle EXPIRED_TOTAL;
@@ -119,10 +110,7 @@ public final class ConnectionTable
     private final int capacity;
     private final OffHeapRegion region;
     private final UnsafeBuffer entries;
-    private final int[] buckets;
-    private final int bucketMask;
-    private final long seedClient;
-    private final long seedService;
+    private final KeyIndex index;
     private final ExpiryWheel wheel;
     private final ConnectionListener listener;
     private volatile Timeouts timeouts;
@@ -184,12 +172,7 @@ public final class ConnectionTable
         this.listener = listener;
         this.region = OffHeapRegion.allocate(capacity * LENGTH, tryHugePages, memory);
         this.entries = region.slice(0, capacity * LENGTH);
-        final int bucketCount = Math.max(MIN_BUCKETS, Integer.highestOneBit(capacity - 1) << 1);
-        this.buckets = new int[bucketCount];
-        this.bucketMask = bucketCount - 1;
-        Arrays.fill(buckets, NO_ENTRY);
-        this.seedClient = fmix(hashSeed);
-        this.seedService = fmix(hashSeed + MIX_CLIENT);
+        this.index = new KeyIndex(capacity, hashSeed, tryHugePages, memory);
         this.wheel = new ExpiryWheel(entries);
     }
 
@@ -234,10 +217,14 @@ public final class ConnectionTable
             REFUSED_FULL.setOpaque(this, refusedFull + 1);
             return NO_ENTRY;
         }
-        wheel.start(nowNs);
         final int offset = handle * LENGTH;
         final long clientKey = EntryLayout.clientKey(clientAddr, clientPort, vport);
         final long serviceKey = EntryLayout.serviceKey(vaddr, protocol, KIND_CONNECTION);
+        if (!hash(handle, clientKey, serviceKey))
+        {
+            return refuse(handle, offset);
+        }
+        wheel.start(nowNs);
         int control = NO_ENTRY;
         if (templateHandle >= 0 && templateHandle < highWater)
         {
@@ -257,11 +244,10 @@ public final class ConnectionTable
         entries.putLong(offset + KEY_SERVICE_OFFSET, serviceKey);
         entries.putInt(offset + SERVER_ID_OFFSET, serverId);
         entries.putInt(offset + CONTROL_OFFSET, control);
-        entries.putInt(offset + STATE_FLAGS_OFFSET, state | FLAG_IN_USE | FLAG_INACTIVE);
+        entries.putInt(offset + STATE_FLAGS_OFFSET, state | FLAG_IN_USE | FLAG_INACTIVE | FLAG_HASHED);
         entries.putLong(offset + EXPIRES_AT_NS_OFFSET, nowNs + timeoutNs);
         entries.putInt(offset + HALF_OPEN_NEXT_OFFSET, NO_ENTRY);
         entries.putInt(offset + HALF_OPEN_PREV_OFFSET, NO_ENTRY);
-        hash(handle, clientKey, serviceKey);
         wheel.add(handle, nowNs + timeoutNs);
         listener.onCountersChanged(serverId, 0, 1, 0);
         return handle;
@@ -376,10 +362,14 @@ public final class ConnectionTable
             REFUSED_FULL.setOpaque(this, refusedFull + 1);
             return NO_ENTRY;
         }
-        wheel.start(nowNs);
         final int offset = handle * LENGTH;
         final long clientKey = EntryLayout.clientKey(clientNet, 0, vport);
         final long serviceKey = EntryLayout.serviceKey(vaddr, protocol, KIND_TEMPLATE);
+        if (!hash(handle, clientKey, serviceKey))
+        {
+            return refuse(handle, offset);
+        }
+        wheel.start(nowNs);
         final long timeout = Math.max(0, timeoutNs);
         final int state = protocol == IpProtocol.TCP ? ConnectionState.NONE : ConnectionState.UDP;
 
@@ -387,10 +377,9 @@ public final class ConnectionTable
         entries.putLong(offset + KEY_SERVICE_OFFSET, serviceKey);
         entries.putInt(offset + SERVER_ID_OFFSET, serverId);
         entries.putInt(offset + CONTROL_OFFSET, 0);
-        entries.putInt(offset + STATE_FLAGS_OFFSET, state | FLAG_IN_USE | FLAG_TEMPLATE);
+        entries.putInt(offset + STATE_FLAGS_OFFSET, state | FLAG_IN_USE | FLAG_TEMPLATE | FLAG_HASHED);
         entries.putLong(offset + EXPIRES_AT_NS_OFFSET, nowNs + timeout);
         entries.putLong(offset + TIMEOUT_NS_OFFSET, timeout);
-        hash(handle, clientKey, serviceKey);
         wheel.add(handle, nowNs + timeout);
         listener.onCountersChanged(serverId, 0, 0, 1);
         return handle;
@@ -424,7 +413,7 @@ public final class ConnectionTable
         final int stateFlags = entries.getInt(offset + STATE_FLAGS_OFFSET);
         if ((stateFlags & (FLAG_IN_USE | FLAG_TEMPLATE | FLAG_HASHED)) == (FLAG_IN_USE | FLAG_TEMPLATE | FLAG_HASHED))
         {
-            unhash(handle, offset);
+            unhash(offset);
             entries.putInt(offset + STATE_FLAGS_OFFSET, stateFlags & ~FLAG_HASHED);
         }
     }
@@ -695,20 +684,10 @@ public final class ConnectionTable
         return halfOpenCount;
     }
 
-    /** Diagnostics (tests, control plane): the longest hash chain; scans every bucket. */
-    int longestChain()
+    /** Diagnostics (tests): the most index lines a lookup of a stored key reads; scans the whole index. */
+    int longestProbe()
     {
-        int longest = 0;
-        for (final int head : buckets)
-        {
-            int length = 0;
-            for (int handle = head; handle != NO_ENTRY; handle = entries.getInt(handle * LENGTH + HASH_NEXT_OFFSET))
-            {
-                length++;
-            }
-            longest = Math.max(longest, length);
-        }
-        return longest;
+        return index.longestProbe();
     }
 
     /** Diagnostics: the units of work the last {@link #expire} call spent. */
@@ -728,72 +707,35 @@ public final class ConnectionTable
 
     private int find(final long clientKey, final long serviceKey)
     {
-        int handle = buckets[hashOf(clientKey, serviceKey) & bucketMask];
-        while (handle != NO_ENTRY)
+        return index.find(clientKey, serviceKey);
+    }
+
+    /**
+     * Enters a new entry in the index (the caller sets {@code FLAG_HASHED}); false, with nothing changed, only if the
+     * index had no free slot, which it always has while the table holds at most {@code capacity} entries.
+     */
+    private boolean hash(final int handle, final long clientKey, final long serviceKey)
+    {
+        final int slot = index.add(clientKey, serviceKey, handle);
+        if (slot == NO_ENTRY)
         {
-            final int offset = handle * LENGTH;
-            if (entries.getLong(offset + KEY_CLIENT_OFFSET) == clientKey &&
-                entries.getLong(offset + KEY_SERVICE_OFFSET) == serviceKey)
-            {
-                return handle;
-            }
-            handle = entries.getInt(offset + HASH_NEXT_OFFSET);
+            return false;
         }
+        entries.putInt(handle * LENGTH + INDEX_SLOT_OFFSET, slot);
+        return true;
+    }
+
+    /** Gives back a slot just allocated for an entry that could not be indexed, and counts the refusal. */
+    private int refuse(final int handle, final int offset)
+    {
+        free(handle, offset);
+        REFUSED_FULL.setOpaque(this, refusedFull + 1);
         return NO_ENTRY;
     }
 
-    private int hashOf(final long clientKey, final long serviceKey)
+    private void unhash(final int offset)
     {
-        long h = (clientKey ^ seedClient) * MIX_CLIENT;
-        h ^= Long.rotateLeft((serviceKey ^ seedService) * MIX_SERVICE, Integer.SIZE);
-        h = fmix(h);
-        return (int)(h ^ (h >>> Integer.SIZE));
-    }
-
-    /** Murmur3's 64-bit finaliser: every input bit reaches every output bit. */
-    private static long fmix(final long value)
-    {
-        long h = value;
-        h ^= h >>> 33;
-        h *= FMIX_1;
-        h ^= h >>> 33;
-        h *= FMIX_2;
-        h ^= h >>> 33;
-        return h;
-    }
-
-    private void hash(final int handle, final long clientKey, final long serviceKey)
-    {
-        final int offset = handle * LENGTH;
-        final int hash = hashOf(clientKey, serviceKey);
-        final int bucket = hash & bucketMask;
-        entries.putInt(offset + HASH_OFFSET, hash);
-        entries.putInt(offset + HASH_NEXT_OFFSET, buckets[bucket]);
-        buckets[bucket] = handle;
-        entries.putInt(offset + STATE_FLAGS_OFFSET, entries.getInt(offset + STATE_FLAGS_OFFSET) | FLAG_HASHED);
-    }
-
-    private void unhash(final int handle, final int offset)
-    {
-        final int bucket = entries.getInt(offset + HASH_OFFSET) & bucketMask;
-        final int next = entries.getInt(offset + HASH_NEXT_OFFSET);
-        int current = buckets[bucket];
-        if (current == handle)
-        {
-            buckets[bucket] = next;
-            return;
-        }
-        while (current != NO_ENTRY)
-        {
-            final int currentNextOffset = current * LENGTH + HASH_NEXT_OFFSET;
-            final int currentNext = entries.getInt(currentNextOffset);
-            if (currentNext == handle)
-            {
-                entries.putInt(currentNextOffset, next);
-                return;
-            }
-            current = currentNext;
-        }
+        index.remove(entries.getInt(offset + INDEX_SLOT_OFFSET));
     }
 
     /** A free slot: the free list, then a never-used one, then one made by shedding a half-open connection. */
@@ -812,7 +754,7 @@ public final class ConnectionTable
         if (freeHead != NO_ENTRY)
         {
             handle = freeHead;
-            freeHead = entries.getInt(handle * LENGTH + HASH_NEXT_OFFSET);
+            freeHead = entries.getInt(handle * LENGTH + FREE_NEXT_OFFSET);
         }
         else
         {
@@ -826,7 +768,7 @@ public final class ConnectionTable
     private void free(final int handle, final int offset)
     {
         entries.putInt(offset + STATE_FLAGS_OFFSET, 0);
-        entries.putInt(offset + HASH_NEXT_OFFSET, freeHead);
+        entries.putInt(offset + FREE_NEXT_OFFSET, freeHead);
         freeHead = handle;
         SIZE.setOpaque(this, size - 1);
     }
@@ -842,7 +784,7 @@ public final class ConnectionTable
         }
         if ((stateFlags & FLAG_HASHED) != 0)
         {
-            unhash(handle, offset);
+            unhash(offset);
         }
         wheel.remove(handle);
         final int serverId = entries.getInt(offset + SERVER_ID_OFFSET);

@@ -1,8 +1,8 @@
 package io.jlvs.conntrack;
 
 /**
- * Layout of one table entry: 64 bytes, one cache line, so that a lookup that lands on an entry reads its key, its
- * server and its state with one memory access.
+ * Layout of one table entry: 64 bytes, one cache line, so that a packet's work on its connection (state, server,
+ * expiry) touches one line. The {@link KeyIndex} finds the entry; the entry remembers its slot there.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -13,7 +13,7 @@ package io.jlvs.conntrack;
  *  |              KEY_SERVICE: virtual address (63..32),           |  8
  *  |              protocol (15..8), kind (7..0)                    |
  *  +-------------------------------+-------------------------------+
- *  |           SERVER_ID           |           HASH_NEXT           | 16
+ *  |           SERVER_ID           |           FREE_NEXT           | 16
  *  +-------------------------------+-------------------------------+
  *  |            CONTROL            |          STATE_FLAGS          | 24
  *  +-------------------------------+-------------------------------+
@@ -23,11 +23,13 @@ package io.jlvs.conntrack;
  *  +---------------------------------------------------------------+
  *  |  template: TIMEOUT_NS / connection: HALF_OPEN_NEXT, _PREV     | 48
  *  +-------------------------------+-------------------------------+
- *  |             HASH              |          WHEEL_TICK           | 56
+ *  |          INDEX_SLOT           |          WHEEL_TICK           | 56
  *  +-------------------------------+-------------------------------+
  * </pre>
  * CONTROL is, for a connection, the handle of the template that controls it (IPVS {@code cp->control}) and, for a
- * template, how many connections it controls (IPVS {@code n_control}). The key is kept as two longs so that a chain walk compares it with two loads; the kind (connection or template)
+ * template, how many connections it controls (IPVS {@code n_control}). FREE_NEXT links free slots. INDEX_SLOT is the
+ * entry's slot in the {@link KeyIndex} while it is hashed. The key is kept as two longs, as the index keeps it; the
+ * kind (connection or template)
  * is part of the key, so that a connection lookup never finds a template and the reverse, as IPVS's
  * {@code IP_VS_CONN_F_TEMPLATE} check does. The half-open links and the template timeout share bytes because a
  * template is never half-open and a connection's timeout follows from its state.
@@ -40,8 +42,8 @@ final class EntryLayout
     static final int KEY_CLIENT_OFFSET = 0;
     static final int KEY_SERVICE_OFFSET = KEY_CLIENT_OFFSET + LONG_LENGTH;
     static final int SERVER_ID_OFFSET = KEY_SERVICE_OFFSET + LONG_LENGTH;
-    static final int HASH_NEXT_OFFSET = SERVER_ID_OFFSET + INT_LENGTH;
-    static final int CONTROL_OFFSET = HASH_NEXT_OFFSET + INT_LENGTH;
+    static final int FREE_NEXT_OFFSET = SERVER_ID_OFFSET + INT_LENGTH;
+    static final int CONTROL_OFFSET = FREE_NEXT_OFFSET + INT_LENGTH;
     static final int STATE_FLAGS_OFFSET = CONTROL_OFFSET + INT_LENGTH;
     static final int WHEEL_NEXT_OFFSET = STATE_FLAGS_OFFSET + INT_LENGTH;
     static final int WHEEL_PREV_OFFSET = WHEEL_NEXT_OFFSET + INT_LENGTH;
@@ -49,8 +51,8 @@ final class EntryLayout
     static final int TIMEOUT_NS_OFFSET = EXPIRES_AT_NS_OFFSET + LONG_LENGTH;
     static final int HALF_OPEN_NEXT_OFFSET = TIMEOUT_NS_OFFSET;
     static final int HALF_OPEN_PREV_OFFSET = HALF_OPEN_NEXT_OFFSET + INT_LENGTH;
-    static final int HASH_OFFSET = TIMEOUT_NS_OFFSET + LONG_LENGTH;
-    static final int WHEEL_TICK_OFFSET = HASH_OFFSET + INT_LENGTH;
+    static final int INDEX_SLOT_OFFSET = TIMEOUT_NS_OFFSET + LONG_LENGTH;
+    static final int WHEEL_TICK_OFFSET = INDEX_SLOT_OFFSET + INT_LENGTH;
     static final int LENGTH = WHEEL_TICK_OFFSET + INT_LENGTH;
 
     /** One cache line on x86-64 and most aarch64 cores: the allocation is aligned to it. */
@@ -65,7 +67,7 @@ final class EntryLayout
     static final int FLAG_TEMPLATE = 1 << 9;
     /** IPVS {@code IP_VS_CONN_F_INACTIVE}: counted in the server's InActConn rather than ActiveConn. */
     static final int FLAG_INACTIVE = 1 << 10;
-    /** Linked into a hash chain, so lookups can find it. */
+    /** In the key index, so lookups can find it. */
     static final int FLAG_HASHED = 1 << 11;
     /** Linked into the half-open list that a full table sheds first. */
     static final int FLAG_HALF_OPEN = 1 << 12;

@@ -5,7 +5,8 @@
  * <p>
  * {@link io.jlvs.conntrack.ConnectionTable} is owned by one forwarding thread: lookups, inserts, per-packet state
  * changes and the incremental expiry (a timer wheel) allocate, lock, log and throw nothing. Entries live in one
- * off-heap allocation and are named by stable {@code int} handles. Counter changes leave through a
+ * off-heap allocation (on transparent huge pages when possible), are found through an open-addressed key index
+ * whose hits read one cache line, and are named by stable {@code int} handles. Counter changes leave through a
  * {@link io.jlvs.conntrack.ConnectionListener}, so the table depends on no other jlvs module.
  */
 package io.jlvs.conntrack;
