@@ -35,9 +35,10 @@ import java.util.concurrent.TimeUnit;
  * Baselines: {@code java.util.HashMap<Long, Long>} with the same keys, a get (keys boxed in advance, so it
  * allocates nothing) and a put of a new key plus a remove of the oldest (which allocates a key and a node).
  * <p>
- * Memory: the table takes 64 bytes per entry off-heap plus 4 bytes per bucket on the heap (10 M entries: 640 MiB
- * + 64 MiB; the insert table has 1/8 more room); the HashMap about 56 bytes per entry on the heap (10 M: ~600 MiB).
- * The forks get a 4 GiB heap, which also bounds direct memory.
+ * Memory: the table takes 64 bytes per entry plus about 36 bytes of key index per entry of capacity, all off-heap
+ * and on transparent huge pages when the kernel allows (10 M entries: 640 MiB + 339 MiB; the insert table has 1/8
+ * more room); the HashMap about 56 bytes per entry on the heap (10 M: ~600 MiB). The forks get a 4 GiB heap, which
+ * also bounds direct memory (the huge-page mappings are outside it).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
