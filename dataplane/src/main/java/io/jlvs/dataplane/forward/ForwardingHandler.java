@@ -108,6 +108,11 @@ public final class ForwardingHandler
     private final boolean answerArp;
 
     private ServiceTable table = ServiceTable.EMPTY;
+    /** What {@link #service} found last in {@link #table}, for which packet; null when nothing yet. */
+    private VirtualService lastService;
+    private int lastServiceProtocol;
+    private int lastServiceAddress;
+    private int lastServicePort;
     private boolean announcePending;
     private boolean tableCheckDue;
     private long heldExpiredSeen;
@@ -225,6 +230,7 @@ public final class ForwardingHandler
     private void switchTable(final ServiceTable latest)
     {
         table = latest;
+        lastService = null;
         if (!ownsArp)
         {
             return;
@@ -374,7 +380,7 @@ public final class ForwardingHandler
             onWithoutPorts(buffer, frameOffset, frameLength);
             return;
         }
-        final VirtualService service = table.lookup(protocol, p.dstAddr(), p.dstPort());
+        final VirtualService service = service(protocol, p.dstAddr(), p.dstPort());
         if (service == null)
         {
             counters.increment(Counter.DROP_NOT_FOR_US);
@@ -408,6 +414,29 @@ public final class ForwardingHandler
         {
             followFragments(p.srcAddr(), p.dstAddr(), protocol, p.ipId(), serverId, sourceMac);
         }
+    }
+
+    /**
+     * The table's service for a packet to {@code address:port}, or null. Frames come in runs to the same few
+     * services, so the last one found is kept (per worker, forgotten with the table) and a frame to it skips the
+     * hash lookup.
+     */
+    private VirtualService service(final int protocol, final int address, final int port)
+    {
+        final VirtualService last = lastService;
+        if (last != null && address == lastServiceAddress && port == lastServicePort && protocol == lastServiceProtocol)
+        {
+            return last;
+        }
+        final VirtualService found = table.lookup(protocol, address, port);
+        if (found != null)
+        {
+            lastService = found;
+            lastServiceProtocol = protocol;
+            lastServiceAddress = address;
+            lastServicePort = port;
+        }
+        return found;
     }
 
     /** A TCP or UDP packet without ports: a later fragment follows its first one; anything else is not ours. */

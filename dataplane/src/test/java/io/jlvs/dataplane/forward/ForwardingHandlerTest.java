@@ -165,6 +165,42 @@ class ForwardingHandlerTest
     }
 
     @Test
+    void framesToServicesInTurnEachReachTheirOwnService()
+    {
+        final ForwardingDriver driver = new ForwardingDriver(false);
+        driver.director.apply(List.of(
+            VirtualServiceSpec.of(6, address(VIP), 80, "rr", List.of(RealServerSpec.route(address(RS[0]), 80, 1))),
+            VirtualServiceSpec.of(6, address(VIP), 443, "rr", List.of(RealServerSpec.route(address(RS[1]), 443, 1))),
+            VirtualServiceSpec.of(17, address(VIP), 443, "rr", List.of(RealServerSpec.route(address(RS[2]), 443, 1)))));
+        driver.resolve(RS_MAC, RS);
+        for (int port = 0; port < 3; port++)
+        {
+            driver.frame(FrameBuilder.tcp().src("198.18.0.10", 40_000 + port).dst(VIP, 80).flags(SYN).build(), 0);
+            assertEquals(0, serverIndex(driver.takeOnlySent()));
+            driver.frame(FrameBuilder.tcp().src("198.18.0.10", 40_000 + port).dst(VIP, 443).flags(SYN).build(), 0);
+            assertEquals(1, serverIndex(driver.takeOnlySent()));
+            driver.frame(FrameBuilder.udp().src("198.18.0.10", 40_000 + port).dst(VIP, 443).build(), 0);
+            assertEquals(2, serverIndex(driver.takeOnlySent()));
+            driver.frame(FrameBuilder.udp().src("198.18.0.10", 40_000 + port).dst(VIP, 80).build(), 0);
+            assertTrue(driver.sent().isEmpty(), "no UDP service on port 80");
+        }
+        assertEquals(3, driver.director.counters().get(Counter.DROP_NOT_FOR_US));
+    }
+
+    @Test
+    void aServiceRemovedFromTheTableTakesNoMoreFrames()
+    {
+        final ForwardingDriver driver = director("rr", 1);
+        driver.frame(FrameBuilder.tcp().src("198.18.0.10", 40_000).dst(VIP, 80).flags(SYN).build(), 0);
+        assertEquals(0, serverIndex(driver.takeOnlySent()));
+        driver.director.apply(List.of(VirtualServiceSpec.of(6, address(VIP), 443, "rr", servers(1))));
+        driver.frame(FrameBuilder.tcp().src("198.18.0.10", 40_001).dst(VIP, 80).flags(SYN).build(), 0);
+        driver.frame(FrameBuilder.tcp().src("198.18.0.10", 40_000).dst(VIP, 80).flags(ACK).build(), 0);
+        assertTrue(driver.sent().isEmpty(), "port 80 is no longer a service");
+        assertEquals(2, driver.director.counters().get(Counter.DROP_NOT_FOR_US));
+    }
+
+    @Test
     void schedulesUdpFlowsAndKeepsThemSticky()
     {
         final ForwardingDriver driver = new ForwardingDriver(false);
