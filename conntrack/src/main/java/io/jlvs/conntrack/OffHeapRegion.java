@@ -2,6 +2,7 @@ package io.jlvs.conntrack;
 
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -13,7 +14,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link ByteBuffer}. Either way the memory is zeroed and already faulted in when the constructor returns, so that
  * no page fault lands on the per-packet path.
  * <p>
- * A mapping is unmapped by a {@link Cleaner} once the region is unreachable, as a direct buffer is freed.
+ * A mapping is unmapped by a {@link Cleaner} once the region is unreachable, as a direct buffer is freed. As the JDK
+ * does for direct memory, the bytes mapped and not yet unmapped are bounded ({@link #MAX_MAPPED_PROPERTY}, by default
+ * the heap's maximum): a process that creates and drops many tables (a test suite, a researcher's loop) asks for a
+ * garbage collection, so that the cleaners of dropped tables run, before it maps more, and falls back to a direct
+ * buffer (with the JDK's own bound) if that does not free enough.
  */
 final class OffHeapRegion
 {
@@ -26,7 +31,14 @@ final class OffHeapRegion
     /** {@code -Djlvs.conntrack.hugePages=false} keeps the table off huge pages (a direct buffer, as before). */
     static final String HUGE_PAGES_PROPERTY = "jlvs.conntrack.hugePages";
 
+    /** {@code -Djlvs.conntrack.maxMappedBytes=N}: the most bytes of huge-page mappings held at once. */
+    static final String MAX_MAPPED_PROPERTY = "jlvs.conntrack.maxMappedBytes";
+
     private static final Cleaner CLEANER = Cleaner.create();
+    /** Bytes of mappings not yet unmapped. */
+    private static final AtomicLong MAPPED_BYTES = new AtomicLong();
+    /** After a requested GC, look again this many times, sleeping 1, 2, 4 ... ms (about half a second in all). */
+    private static final int RESERVE_RETRIES = 9;
 
     private final long address;
     private final int length;
@@ -54,13 +66,20 @@ final class OffHeapRegion
      */
     static OffHeapRegion allocate(final int length, final boolean tryHugePages, final NativeMemory memory)
     {
+        return allocate(length, tryHugePages, memory, maxMappedBytes());
+    }
+
+    /** As {@link #allocate(int, boolean, NativeMemory)}, with at most {@code maxMappedBytes} mapped at once. */
+    static OffHeapRegion allocate(
+        final int length, final boolean tryHugePages, final NativeMemory memory, final long maxMappedBytes)
+    {
         if (length <= 0)
         {
             throw new IllegalArgumentException("length must be > 0, length=" + length);
         }
         if (tryHugePages && length >= HUGE_PAGE_BYTES && memory.available())
         {
-            final OffHeapRegion mapped = mapOnHugePages(length, memory);
+            final OffHeapRegion mapped = mapOnHugePages(length, memory, maxMappedBytes);
             if (mapped != null)
             {
                 return mapped;
@@ -71,13 +90,18 @@ final class OffHeapRegion
     }
 
     /** Over-maps by one huge page, trims to a huge-page boundary, advises; null (nothing left mapped) on failure. */
-    private static OffHeapRegion mapOnHugePages(final int length, final NativeMemory memory)
+    private static OffHeapRegion mapOnHugePages(final int length, final NativeMemory memory, final long maxMappedBytes)
     {
         final long rounded = roundUp(length, HUGE_PAGE_BYTES);
         final long mappedLength = rounded + HUGE_PAGE_BYTES;
+        if (!reserve(rounded, maxMappedBytes))
+        {
+            return null;
+        }
         final long mapped = memory.mapAnonymous(mappedLength);
         if (mapped < 0)
         {
+            MAPPED_BYTES.addAndGet(-rounded);
             return null;
         }
         final long aligned = roundUp(mapped, HUGE_PAGE_BYTES);
@@ -89,12 +113,73 @@ final class OffHeapRegion
         {
             // Unmapping a range twice is harmless, so the whole original span goes in one call.
             memory.unmap(mapped, mappedLength);
+            MAPPED_BYTES.addAndGet(-rounded);
             return null;
         }
         prefault(aligned, rounded);
         final OffHeapRegion region = new OffHeapRegion(aligned, length, true, null);
-        CLEANER.register(region, new Unmap(memory, aligned, rounded));
+        CLEANER.register(region, new Unmap(memory, aligned, rounded, rounded));
         return region;
+    }
+
+    /** The bound on mapped bytes: {@link #MAX_MAPPED_PROPERTY}, else the heap's maximum (the JDK's direct default). */
+    static long maxMappedBytes()
+    {
+        return Long.getLong(MAX_MAPPED_PROPERTY, Runtime.getRuntime().maxMemory());
+    }
+
+    /** Bytes of huge-page mappings held now. */
+    static long mappedBytes()
+    {
+        return MAPPED_BYTES.get();
+    }
+
+    /**
+     * Counts {@code bytes} against {@code limit}; when they do not fit, asks for a GC (dropped tables' cleaners then
+     * unmap theirs) and looks again a few times, as {@code java.nio.Bits.reserveMemory} does for direct buffers.
+     */
+    private static boolean reserve(final long bytes, final long limit)
+    {
+        if (tryReserve(bytes, limit))
+        {
+            return true;
+        }
+        System.gc();
+        long sleepMs = 1;
+        for (int retry = 0; retry < RESERVE_RETRIES; retry++)
+        {
+            if (tryReserve(bytes, limit))
+            {
+                return true;
+            }
+            try
+            {
+                Thread.sleep(sleepMs);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            sleepMs <<= 1;
+        }
+        return tryReserve(bytes, limit);
+    }
+
+    private static boolean tryReserve(final long bytes, final long limit)
+    {
+        while (true)
+        {
+            final long held = MAPPED_BYTES.get();
+            if (held + bytes > limit)
+            {
+                return false;
+            }
+            if (MAPPED_BYTES.compareAndSet(held, held + bytes))
+            {
+                return true;
+            }
+        }
     }
 
     private static void prefault(final long address, final long length)
@@ -140,12 +225,13 @@ final class OffHeapRegion
     }
 
     /** The cleaning action: holds the mapping, never the region, or the region could never become unreachable. */
-    private record Unmap(NativeMemory memory, long address, long length) implements Runnable
+    private record Unmap(NativeMemory memory, long address, long length, long reserved) implements Runnable
     {
         @Override
         public void run()
         {
             memory.unmap(address, length);
+            MAPPED_BYTES.addAndGet(-reserved);
         }
     }
 }
