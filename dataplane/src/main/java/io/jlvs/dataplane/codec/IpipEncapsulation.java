@@ -251,7 +251,16 @@ public final class IpipEncapsulation
             // Not a header inside this buffer: Agrona's checked accessors refuse it as they always did.
             buffer.boundsCheck(ipOffset, Ipv4Header.MIN_LENGTH);
         }
-        // TTL, protocol and checksum are three of the header's first 20 bytes, checked above as one range.
+        return decrementTtlInRange(buffer, ipOffset, ttl);
+    }
+
+    /**
+     * As {@link #decrementTtl}, for a caller that has already checked that the header's first 20 bytes lie inside
+     * {@code buffer} ({@link FrameBytes#inBounds}).
+     */
+    public static int decrementTtlInRange(final MutableDirectBuffer buffer, final int ipOffset, final int ttl)
+    {
+        // TTL, protocol and checksum are three of the header's first 20 bytes, checked by the caller as one range.
         final int protocol = FrameBytes.u8(buffer, ipOffset + Ipv4Header.PROTOCOL_OFFSET);
         final int oldWord = (ttl << TTL_SHIFT) | protocol;
         final int newTtl = ttl - 1;

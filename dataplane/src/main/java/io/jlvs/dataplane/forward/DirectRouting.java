@@ -27,7 +27,13 @@ public final class DirectRouting
             // Not a frame inside this buffer: Agrona's checked accessors refuse it as they always did.
             buffer.boundsCheck(frameOffset, MAC_BYTES);
         }
-        // One check above for both addresses, rather than one per store.
+        rewriteInRange(buffer, frameOffset, realServerMac, directorMac);
+    }
+
+    /** As {@link #rewrite}, for a caller that has already checked that the frame's first 12 bytes lie in the buffer. */
+    static void rewriteInRange(
+        final MutableDirectBuffer buffer, final int frameOffset, final long realServerMac, final long directorMac)
+    {
         FrameBytes.putMac(buffer, frameOffset + EthernetHeader.DST_MAC_OFFSET, realServerMac);
         FrameBytes.putMac(buffer, frameOffset + EthernetHeader.SRC_MAC_OFFSET, directorMac);
     }

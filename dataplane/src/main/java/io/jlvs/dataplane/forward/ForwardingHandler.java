@@ -599,8 +599,8 @@ public final class ForwardingHandler
             ttlExpired(buffer, frameOffset, sourceMac);
             return false;
         }
-        IpipEncapsulation.decrementTtl(buffer, ip, ttl);
-        DirectRouting.rewrite(buffer, frameOffset, mac, directorMac);
+        IpipEncapsulation.decrementTtlInRange(buffer, ip, ttl);
+        DirectRouting.rewriteInRange(buffer, frameOffset, mac, directorMac);
         return tx.queueFrame(buffer, frameOffset, frameLength, hasVnet);
     }
 
