@@ -340,6 +340,8 @@ class AfPacketTransportLabTest
         assertTrue(TransportStatus.isChecksumNotReady(big.status));
 
         // Back out with its header: the kernel takes it as a GSO super-frame (segmented where a device needs it).
+        // First empty a's ring of the transfer's ACKs: a V2 ring holds few frames and would drop the echo if full.
+        new Capture((buffer, offset, length) -> false).drain(a, QUIET_NS);
         final TxSlots slots = new TxSlots(2, 128 * 1024, true);
         assertTrue(b.queue(slots.address(0), slots.put(0, big.vnetHeader, big.bytes)));
         assertEquals(1, b.flush());
