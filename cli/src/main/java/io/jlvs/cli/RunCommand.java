@@ -101,9 +101,9 @@ final class RunCommand implements Callable<Integer>
     @Option(names = "--rx-ring", paramLabel = "v3|v2", defaultValue = "v3", converter = RxRingConverter.class,
         description = {"The AF_PACKET RX ring (with --io afpacket). v3 (default): frames packed into blocks, the " +
             "most frames buffered per MiB, but at low rates a frame waits up to the 1 ms block timeout before jlvs " +
-            "sees it. v2: a slot per frame, seen the moment it arrives (the lowest latency at any rate), but each " +
-            "16 MiB ring holds only 192 frames, so a burst while jlvs is descheduled is dropped sooner (counted in " +
-            "list --counters)."})
+            "sees it. v2: a slot per frame, seen the moment it arrives (the lowest latency at any rate); its slots are " +
+            "sized for 64 KiB GRO frames, so each worker maps 64 MiB for 768 frames, and a long burst while jlvs is " +
+            "descheduled is dropped sooner (counted in list --counters)."})
     private TransportOptions.RxRingVersion rxRing;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
