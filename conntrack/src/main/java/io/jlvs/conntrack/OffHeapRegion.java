@@ -35,10 +35,10 @@ final class OffHeapRegion
     static final String MAX_MAPPED_PROPERTY = "jlvs.conntrack.maxMappedBytes";
 
     private static final Cleaner CLEANER = Cleaner.create();
-    /** Bytes of mappings not yet unmapped. */
-    private static final AtomicLong MAPPED_BYTES = new AtomicLong();
     /** After a requested GC, look again this many times, sleeping 1, 2, 4 ... ms (about half a second in all). */
     private static final int RESERVE_RETRIES = 9;
+    /** The process's budget: every table's mappings count against it. */
+    private static final MappingBudget PROCESS_BUDGET = new MappingBudget(maxMappedBytes());
 
     private final long address;
     private final int length;
@@ -66,12 +66,12 @@ final class OffHeapRegion
      */
     static OffHeapRegion allocate(final int length, final boolean tryHugePages, final NativeMemory memory)
     {
-        return allocate(length, tryHugePages, memory, maxMappedBytes());
+        return allocate(length, tryHugePages, memory, PROCESS_BUDGET);
     }
 
-    /** As {@link #allocate(int, boolean, NativeMemory)}, with at most {@code maxMappedBytes} mapped at once. */
+    /** As {@link #allocate(int, boolean, NativeMemory)}, its mapping counted against {@code budget}. */
     static OffHeapRegion allocate(
-        final int length, final boolean tryHugePages, final NativeMemory memory, final long maxMappedBytes)
+        final int length, final boolean tryHugePages, final NativeMemory memory, final MappingBudget budget)
     {
         if (length <= 0)
         {
@@ -79,7 +79,7 @@ final class OffHeapRegion
         }
         if (tryHugePages && length >= HUGE_PAGE_BYTES && memory.available())
         {
-            final OffHeapRegion mapped = mapOnHugePages(length, memory, maxMappedBytes);
+            final OffHeapRegion mapped = mapOnHugePages(length, memory, budget);
             if (mapped != null)
             {
                 return mapped;
@@ -90,18 +90,18 @@ final class OffHeapRegion
     }
 
     /** Over-maps by one huge page, trims to a huge-page boundary, advises; null (nothing left mapped) on failure. */
-    private static OffHeapRegion mapOnHugePages(final int length, final NativeMemory memory, final long maxMappedBytes)
+    private static OffHeapRegion mapOnHugePages(final int length, final NativeMemory memory, final MappingBudget budget)
     {
         final long rounded = roundUp(length, HUGE_PAGE_BYTES);
         final long mappedLength = rounded + HUGE_PAGE_BYTES;
-        if (!reserve(rounded, maxMappedBytes))
+        if (!budget.reserve(rounded))
         {
             return null;
         }
         final long mapped = memory.mapAnonymous(mappedLength);
         if (mapped < 0)
         {
-            MAPPED_BYTES.addAndGet(-rounded);
+            budget.release(rounded);
             return null;
         }
         final long aligned = roundUp(mapped, HUGE_PAGE_BYTES);
@@ -113,12 +113,12 @@ final class OffHeapRegion
         {
             // Unmapping a range twice is harmless, so the whole original span goes in one call.
             memory.unmap(mapped, mappedLength);
-            MAPPED_BYTES.addAndGet(-rounded);
+            budget.release(rounded);
             return null;
         }
         prefault(aligned, rounded);
         final OffHeapRegion region = new OffHeapRegion(aligned, length, true, null);
-        CLEANER.register(region, new Unmap(memory, aligned, rounded, rounded));
+        CLEANER.register(region, new Unmap(memory, aligned, rounded, budget));
         return region;
     }
 
@@ -126,60 +126,6 @@ final class OffHeapRegion
     static long maxMappedBytes()
     {
         return Long.getLong(MAX_MAPPED_PROPERTY, Runtime.getRuntime().maxMemory());
-    }
-
-    /** Bytes of huge-page mappings held now. */
-    static long mappedBytes()
-    {
-        return MAPPED_BYTES.get();
-    }
-
-    /**
-     * Counts {@code bytes} against {@code limit}; when they do not fit, asks for a GC (dropped tables' cleaners then
-     * unmap theirs) and looks again a few times, as {@code java.nio.Bits.reserveMemory} does for direct buffers.
-     */
-    private static boolean reserve(final long bytes, final long limit)
-    {
-        if (tryReserve(bytes, limit))
-        {
-            return true;
-        }
-        System.gc();
-        long sleepMs = 1;
-        for (int retry = 0; retry < RESERVE_RETRIES; retry++)
-        {
-            if (tryReserve(bytes, limit))
-            {
-                return true;
-            }
-            try
-            {
-                Thread.sleep(sleepMs);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            sleepMs <<= 1;
-        }
-        return tryReserve(bytes, limit);
-    }
-
-    private static boolean tryReserve(final long bytes, final long limit)
-    {
-        while (true)
-        {
-            final long held = MAPPED_BYTES.get();
-            if (held + bytes > limit)
-            {
-                return false;
-            }
-            if (MAPPED_BYTES.compareAndSet(held, held + bytes))
-            {
-                return true;
-            }
-        }
     }
 
     private static void prefault(final long address, final long length)
@@ -225,13 +171,84 @@ final class OffHeapRegion
     }
 
     /** The cleaning action: holds the mapping, never the region, or the region could never become unreachable. */
-    private record Unmap(NativeMemory memory, long address, long length, long reserved) implements Runnable
+    private record Unmap(NativeMemory memory, long address, long length, MappingBudget budget) implements Runnable
     {
         @Override
         public void run()
         {
             memory.unmap(address, length);
-            MAPPED_BYTES.addAndGet(-reserved);
+            budget.release(length);
+        }
+    }
+
+    /**
+     * Bytes of mappings held and not yet unmapped, bounded: a reservation that does not fit asks for a GC (dropped
+     * tables' cleaners then unmap theirs) and looks again a few times, as {@code java.nio.Bits.reserveMemory} does
+     * for direct buffers.
+     */
+    static final class MappingBudget
+    {
+        private final AtomicLong held = new AtomicLong();
+        private final long limit;
+
+        MappingBudget(final long limit)
+        {
+            this.limit = limit;
+        }
+
+        /** Bytes held now. */
+        long held()
+        {
+            return held.get();
+        }
+
+        boolean reserve(final long bytes)
+        {
+            if (tryReserve(bytes))
+            {
+                return true;
+            }
+            System.gc();
+            long sleepMs = 1;
+            for (int retry = 0; retry < RESERVE_RETRIES; retry++)
+            {
+                if (tryReserve(bytes))
+                {
+                    return true;
+                }
+                try
+                {
+                    Thread.sleep(sleepMs);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                sleepMs <<= 1;
+            }
+            return tryReserve(bytes);
+        }
+
+        void release(final long bytes)
+        {
+            held.addAndGet(-bytes);
+        }
+
+        private boolean tryReserve(final long bytes)
+        {
+            while (true)
+            {
+                final long now = held.get();
+                if (now + bytes > limit)
+                {
+                    return false;
+                }
+                if (held.compareAndSet(now, now + bytes))
+                {
+                    return true;
+                }
+            }
         }
     }
 }

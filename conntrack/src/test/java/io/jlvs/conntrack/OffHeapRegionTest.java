@@ -168,25 +168,24 @@ class OffHeapRegionTest
     }
 
     @Test
-    void mappingsPastTheBoundFallBackToADirectBufferAndADroppedRegionGivesItsBytesBack() throws InterruptedException
+    void mappingsPastTheBudgetFallBackToADirectBufferAndADroppedRegionGivesItsBytesBack()
     {
         assumeTrue(NativeMemory.LINUX.available(), "no mmap through JNA on this platform");
         final int length = 2 * (int)HUGE_PAGE_BYTES;
-        final long before = OffHeapRegion.mappedBytes();
+        final OffHeapRegion.MappingBudget budget = new OffHeapRegion.MappingBudget(length);
 
-        final OffHeapRegion over = OffHeapRegion.allocate(length, true, NativeMemory.LINUX, before + length - 1);
-        assertFalse(over.hugePages(), "past the bound: a direct buffer");
-        // Other tests' dropped tables may be unmapped meanwhile: the count can only have gone down.
-        assertTrue(OffHeapRegion.mappedBytes() <= before, "nothing counted for a refused mapping");
+        OffHeapRegion first = OffHeapRegion.allocate(length, true, NativeMemory.LINUX, budget);
+        assertTrue(first.hugePages());
+        assertEquals(length, budget.held());
 
-        OffHeapRegion within = OffHeapRegion.allocate(length, true, NativeMemory.LINUX, before + length);
-        assertTrue(within.hugePages());
-        assertTrue(OffHeapRegion.mappedBytes() >= length && OffHeapRegion.mappedBytes() <= before + length);
+        final OffHeapRegion over = OffHeapRegion.allocate(length, true, NativeMemory.LINUX, budget);
+        assertFalse(over.hugePages(), "past the budget while the first is held: a direct buffer");
+        assertEquals(length, budget.held(), "nothing counted for a refused mapping");
 
-        // Dropped: the next allocation past the bound asks for a GC, the cleaner unmaps it, and the mapping fits.
-        within = null;
-        final OffHeapRegion again = OffHeapRegion.allocate(length, true, NativeMemory.LINUX, before + length);
+        // Dropped: the next allocation past the budget asks for a GC, the cleaner unmaps it, and the mapping fits.
+        first = null;
+        final OffHeapRegion again = OffHeapRegion.allocate(length, true, NativeMemory.LINUX, budget);
         assertTrue(again.hugePages(), "the dropped region's bytes were given back");
-        assertTrue(OffHeapRegion.mappedBytes() <= before + length);
+        assertEquals(length, budget.held());
     }
 }
