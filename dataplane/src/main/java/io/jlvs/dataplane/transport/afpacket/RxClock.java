@@ -22,6 +22,10 @@ final class RxClock
     /** How often the offset is read: one native call per 100 ms of capture. */
     static final long REFRESH_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
+    /** Reads of the wall clock per refresh, at most; the first whose window is {@link #GOOD_WINDOW_NS} ends it. */
+    private static final int OFFSET_ATTEMPTS = 5;
+    /** A wall-clock read bracketed this tightly by the monotonic reads was not preempted. */
+    private static final long GOOD_WINDOW_NS = TimeUnit.MICROSECONDS.toNanos(5);
     /** {@code CLOCK_REALTIME}, the clock {@code tpacket_rcv} stamps frames with unless hardware stamps are asked for. */
     private static final int CLOCK_REALTIME = 0;
     /** {@code struct timespec} on LP64: {@code tv_sec} then {@code tv_nsec}, 8 bytes each. */
@@ -66,12 +70,20 @@ final class RxClock
         {
             return;
         }
-        final long realtimeNs = wallClock.realtimeNs();
-        final long monotonicNs = monotonicClock.getAsLong();
-        if (realtimeNs > 0)
+        // The wall clock is read between two monotonic reads; a thread preempted in between would skew the offset by
+        // the time it was off the CPU, so the tightest of a few tries is kept.
+        long bestWindowNs = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < OFFSET_ATTEMPTS && bestWindowNs > GOOD_WINDOW_NS; attempt++)
         {
-            offsetNs = realtimeNs - monotonicNs;
-            valid = true;
+            final long beforeNs = monotonicClock.getAsLong();
+            final long realtimeNs = wallClock.realtimeNs();
+            final long afterNs = monotonicClock.getAsLong();
+            if (realtimeNs > 0 && afterNs - beforeNs < bestWindowNs)
+            {
+                bestWindowNs = afterNs - beforeNs;
+                offsetNs = realtimeNs - (beforeNs + (afterNs - beforeNs) / 2);
+                valid = true;
+            }
         }
         refreshedAtNs = nowNs;
     }

@@ -69,12 +69,27 @@ class RxClockTest
 
         wall[0] = -1;
         clock.refresh(RxClock.REFRESH_INTERVAL_NS);
-        assertEquals(2, reads[0]);
+        assertTrue(reads[0] > 1, "read again once the interval passed");
         assertEquals(expectedNanoTime(0), clock.toNanoTime(STAMP_SECONDS, STAMP_NANOS), "the last good offset");
 
         wall[0] = WALL_NS + SECOND;
         clock.refresh(2 * RxClock.REFRESH_INTERVAL_NS);
         assertEquals(expectedNanoTime(0) - SECOND, clock.toNanoTime(STAMP_SECONDS, STAMP_NANOS), "a stepped clock");
+    }
+
+    @Test
+    void aWallClockReadThatWasPreemptedIsNotTrustedWhenATighterOneFollows()
+    {
+        // Monotonic reads bracket each wall read: the first pair 3 ms apart (the thread was off the CPU), then 100 ns.
+        final long[] monotonic = {MONOTONIC_NS - 1_000_000, MONOTONIC_NS + 2_000_000, MONOTONIC_NS - 50,
+            MONOTONIC_NS + 50};
+        final long[] wall = {WALL_NS + 5_000_000, WALL_NS};
+        final int[] next = {0, 0};
+        final RxClock clock = new RxClock(() -> wall[next[1]++], () -> monotonic[next[0]++]);
+        clock.refresh(0);
+
+        assertEquals(2, next[1], "a second read after the preempted one");
+        assertEquals(expectedNanoTime(0), clock.toNanoTime(STAMP_SECONDS, STAMP_NANOS), "the tight pair's offset");
     }
 
     @Test
