@@ -69,6 +69,19 @@ public final class NeighbourTable
     /** Element access with release/opaque semantics, so listing threads read whole values that are recent. */
     private static final VarHandle LONG_ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle INT_ELEMENT = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle VERSION;
+
+    static
+    {
+        try
+        {
+            VERSION = MethodHandles.lookup().findVarHandle(NeighbourTable.class, "version", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private static final Entries EMPTY = new Entries(new int[0]);
 
@@ -81,6 +94,11 @@ public final class NeighbourTable
     private Entries entries = EMPTY;
     /** Where the next poll resumes, so that bounded polls still visit every entry. */
     private int cursor;
+    /**
+     * Bumped (release) after every change of what {@link #lookup} would answer for some address: a MAC learnt or
+     * changed, an entry becoming usable or unusable, a new set adopted. Written by the forwarding thread only.
+     */
+    private long version;
 
     /** Forwarding-thread callbacks of {@link #poll(long, ProbeSink)}. */
     public interface ProbeSink
@@ -124,6 +142,21 @@ public final class NeighbourTable
     public void wanted(final int[] addresses)
     {
         published = new Entries(validSortedUnique(addresses));
+    }
+
+    /**
+     * Forwarding thread: changes whenever {@link #lookup} might answer differently for any address, so that a caller
+     * may keep the MACs it looked up for as long as this stays the same.
+     */
+    public long version()
+    {
+        return version;
+    }
+
+    /** Any thread: as {@link #version()}, for callers of {@link #lookupShared}; read before the lookups it covers. */
+    public long versionShared()
+    {
+        return (long)VERSION.getAcquire(this);
     }
 
     /** Forwarding thread: the MAC to send {@code address}'s frames to, or {@link #NO_MAC} when unresolved or failed. */
@@ -170,10 +203,15 @@ public final class NeighbourTable
         {
             return;
         }
+        final boolean changed = e.macs[slot] != mac || !NeighbourState.isUsable(e.states[slot]);
         LONG_ELEMENT.setRelease(e.macs, slot, mac);
         INT_ELEMENT.setRelease(e.states, slot, NeighbourState.REACHABLE);
         e.deadlinesNs[slot] = nowNs + timers.reachableNs();
         e.probes[slot] = 0;
+        if (changed)
+        {
+            bumpVersion();
+        }
     }
 
     /**
@@ -266,6 +304,13 @@ public final class NeighbourTable
         entries = next;
         cursor = 0;
         listed = next;
+        bumpVersion();
+    }
+
+    /** After the change it announces: a reader that sees the new version sees the change too. */
+    private void bumpVersion()
+    {
+        VERSION.setRelease(this, version + 1);
     }
 
     /** The timer of a due entry fired: probe and/or change state. Returns whether a probe was requested. */
@@ -320,6 +365,7 @@ public final class NeighbourTable
         INT_ELEMENT.setRelease(e.states, slot, NeighbourState.FAILED);
         e.probes[slot] = 0;
         e.deadlinesNs[slot] = nowNs + timers.failedProbeIntervalNs();
+        bumpVersion();
     }
 
     /** Tells the sink when the entry's usability differs from what it was last told. Returns 1 if it did. */

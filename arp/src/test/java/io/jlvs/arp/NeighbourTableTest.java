@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,6 +153,53 @@ class NeighbourTableTest
         // RS2's timer was carried over too: it goes STALE reachableNs after it was learnt, not after the change.
         table.poll(T0 + NeighbourTimers.DEFAULT_REACHABLE_NS, sink);
         assertTrue(sink.take().contains("probe 198.18.0.12 to 02:00:00:00:00:12"));
+    }
+
+    @Test
+    void versionChangesWithEveryChangeOfALookupsAnswerAndOnlyThen()
+    {
+        table.wanted(new int[]{ RS1 });
+        long version = table.version();
+        table.poll(T0, sink);
+        assertVersionChanged(version, "a new set adopted");
+        version = table.version();
+
+        table.learn(RS1, MAC1, T0);
+        assertVersionChanged(version, "a MAC learnt");
+        version = table.version();
+        assertEquals(version, table.versionShared());
+
+        table.learn(RS1, MAC1, T0 + MS);
+        assertEquals(version, table.version(), "the same MAC again changes no answer");
+        table.learn(RS2, MAC2, T0 + MS);
+        assertEquals(version, table.version(), "an address not wanted changes no answer");
+
+        table.learn(RS1, MAC1_NEW, T0 + 2 * MS);
+        assertVersionChanged(version, "a MAC changed");
+        version = table.version();
+
+        // REACHABLE -> STALE keeps the MAC usable: no change. Then the probes go unanswered until FAILED: a change.
+        long now = T0 + 2 * MS + NeighbourTimers.DEFAULT_REACHABLE_NS;
+        table.poll(now, sink);
+        assertEquals(NeighbourState.STALE, table.state(RS1));
+        for (int i = 0; i <= NeighbourTimers.DEFAULT_MAX_PROBES && table.state(RS1) != NeighbourState.FAILED; i++)
+        {
+            version = table.version();
+            now += NeighbourTimers.DEFAULT_PROBE_INTERVAL_NS;
+            table.poll(now, sink);
+        }
+        assertEquals(NeighbourState.FAILED, table.state(RS1));
+        assertVersionChanged(version, "the entry failed");
+        version = table.version();
+
+        table.learn(RS1, MAC1_NEW, now + MS);
+        assertVersionChanged(version, "a failed entry answering again, with the MAC it had");
+    }
+
+    private void assertVersionChanged(final long before, final String why)
+    {
+        assertNotEquals(before, table.version(), why);
+        assertEquals(table.version(), table.versionShared(), why);
     }
 
     @Test
