@@ -40,6 +40,7 @@ import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -79,6 +80,10 @@ public final class ForwardingHandler
     private static final int CLIENT_MAC_CAPACITY = 1 << 16;
     private static final long NO_CLIENT_MAC = -1L;
     private static final long ADDRESS_MASK = 0xFFFF_FFFFL;
+    /** A server's slot in {@link #serverMacs} not looked up yet; neither a 48-bit MAC nor NeighbourTable.NO_MAC. */
+    private static final long MAC_NOT_CACHED = Long.MIN_VALUE;
+    /** No neighbour-table version: the MAC cache is empty (new table). Versions count up from 0. */
+    private static final long NO_MAC_VERSION = -1L;
 
     private final Counters counters;
     private final LatencyRecorder latency;
@@ -113,6 +118,13 @@ public final class ForwardingHandler
     private int lastServiceProtocol;
     private int lastServiceAddress;
     private int lastServicePort;
+    /**
+     * Each real server's next-hop MAC (or NO_MAC) as the neighbour cache answered it, by server id, while the cache's
+     * {@link NeighbourTable#version()} stays {@link #serverMacsVersion}: a frame to an established flow then skips
+     * the hash lookup. Forgotten with the table (ids map to next hops through it) and on every neighbour change.
+     */
+    private long[] serverMacs = new long[0];
+    private long serverMacsVersion = NO_MAC_VERSION;
     private boolean announcePending;
     private boolean tableCheckDue;
     private long heldExpiredSeen;
@@ -231,6 +243,13 @@ public final class ForwardingHandler
     {
         table = latest;
         lastService = null;
+        final int serverSlots = latest.serversById().length;
+        if (serverMacs.length < serverSlots)
+        {
+            // Once per table that has more server ids than any before: not per frame.
+            serverMacs = new long[serverSlots];
+        }
+        serverMacsVersion = NO_MAC_VERSION;
         if (!ownsArp)
         {
             return;
@@ -538,8 +557,7 @@ public final class ForwardingHandler
         }
         else
         {
-            final int nextHop = table.nextHop(serverId);
-            final long mac = ownsArp ? neighbours.lookup(nextHop) : neighbours.lookupShared(nextHop);
+            final long mac = serverMac(serverId);
             if (mac == NeighbourTable.NO_MAC)
             {
                 counters.increment(Counter.DROP_NO_NEIGHBOUR);
@@ -567,6 +585,45 @@ public final class ForwardingHandler
             server.countForwarded(worker, ipLength);
         }
         return sent;
+    }
+
+    /**
+     * The MAC of real server {@code serverId}'s next hop, or NO_MAC: from {@link #serverMacs} while the neighbour
+     * cache has not changed since it was filled, so a server that becomes unreachable or changes MAC is followed at
+     * the next frame.
+     */
+    private long serverMac(final int serverId)
+    {
+        final long version = ownsArp ? neighbours.version() : neighbours.versionShared();
+        final long[] macs = serverMacs;
+        if (version == serverMacsVersion && serverId < macs.length)
+        {
+            final long mac = macs[serverId];
+            if (mac != MAC_NOT_CACHED)
+            {
+                return mac;
+            }
+        }
+        return lookUpServerMac(serverId, version);
+    }
+
+    /** The neighbour cache's answer for the server's next hop, remembered under {@code version}. */
+    private long lookUpServerMac(final int serverId, final long version)
+    {
+        final long[] macs = serverMacs;
+        if (version != serverMacsVersion)
+        {
+            Arrays.fill(macs, MAC_NOT_CACHED);
+            serverMacsVersion = version;
+        }
+        final int nextHop = table.nextHop(serverId);
+        // The version was read before the lookup: a change after it bumps the version again and refills the cache.
+        final long mac = ownsArp ? neighbours.lookup(nextHop) : neighbours.lookupShared(nextHop);
+        if (serverId < macs.length)
+        {
+            macs[serverId] = mac;
+        }
+        return mac;
     }
 
     /** To a Local real server: the host's own stack, through the local path. */

@@ -1,5 +1,6 @@
 package io.jlvs.dataplane.forward;
 
+import io.jlvs.arp.NeighbourState;
 import io.jlvs.dataplane.counter.Counter;
 import io.jlvs.dataplane.service.RealServerSpec;
 import io.jlvs.dataplane.service.VirtualAddress;
@@ -297,6 +298,44 @@ class ForwardingHandlerTest
             driver.frame(FrameBuilder.tcp().src("198.18.0.10", 42_000 + c).dst(VIP, 80).flags(SYN).build(), 0);
             assertEquals(1, serverIndex(driver.takeOnlySent()));
         }
+    }
+
+    @Test
+    void anEstablishedFlowFollowsItsServersNewMacAtOnceAndIsDroppedWhenTheServerStopsAnswering()
+    {
+        final ForwardingDriver driver = director("rr", 1);
+        final long newMac = 0x02_00_00_00_00_21L;
+        driver.frame(FrameBuilder.tcp().src("198.18.0.10", 43_000).dst(VIP, 80).flags(SYN).build(), 0);
+        assertEquals(RS_MAC[0], dstMac(driver.takeOnlySent()));
+        driver.frame(FrameBuilder.tcp().src("198.18.0.10", 43_000).dst(VIP, 80).flags(ACK).build(), 0);
+        assertEquals(RS_MAC[0], dstMac(driver.takeOnlySent()));
+
+        // The server's MAC changes (a new NIC, a failover): the very next frame of the flow goes to the new one.
+        driver.frame(FrameBuilder.arpReply(newMac, RS[0], DIRECTOR_MAC, DIRECTOR_IP), 0);
+        driver.transport.clearSent();
+        driver.frame(FrameBuilder.tcp().src("198.18.0.10", 43_000).dst(VIP, 80).flags(ACK).build(), 0);
+        assertEquals(newMac, dstMac(driver.takeOnlySent()));
+
+        // It stops answering ARP: once its entry fails, the flow's frames are counted drops, not sent.
+        final int rs = address(RS[0]);
+        for (int second = 0; second < 120 && driver.director.forwardingHandler().neighbours().state(rs) !=
+            NeighbourState.FAILED; second++)
+        {
+            driver.advance(1, TimeUnit.SECONDS);
+            driver.tick();
+        }
+        assertEquals(NeighbourState.FAILED, driver.director.forwardingHandler().neighbours().state(rs));
+        driver.transport.clearSent();
+        final long dropsBefore = driver.director.counters().get(Counter.DROP_NO_NEIGHBOUR);
+        driver.frame(FrameBuilder.tcp().src("198.18.0.10", 43_000).dst(VIP, 80).flags(ACK).build(), 0);
+        assertTrue(driver.sent().isEmpty(), "a frame was sent to a server that stopped answering");
+        assertEquals(dropsBefore + 1, driver.director.counters().get(Counter.DROP_NO_NEIGHBOUR));
+
+        // It answers again: the flow resumes at once.
+        driver.frame(FrameBuilder.arpReply(newMac, RS[0], DIRECTOR_MAC, DIRECTOR_IP), 0);
+        driver.transport.clearSent();
+        driver.frame(FrameBuilder.tcp().src("198.18.0.10", 43_000).dst(VIP, 80).flags(ACK).build(), 0);
+        assertEquals(newMac, dstMac(driver.takeOnlySent()));
     }
 
     @Test
