@@ -456,6 +456,16 @@ public final class RealServer
         add(worker, IN_BYTES, bytes);
     }
 
+    /**
+     * Forwarding worker {@code worker} only: {@code packets} IP packets of {@code bytes} in all were forwarded to this
+     * server, counted together (a run of a batch's frames to one server).
+     */
+    public void countForwarded(final int worker, final long packets, final long bytes)
+    {
+        add(worker, IN_PACKETS, packets);
+        add(worker, IN_BYTES, bytes);
+    }
+
     /** Resets the counters and the overload flag, e.g. when a test reuses a server; forwarding thread only. */
     public void resetConns()
     {
