@@ -125,6 +125,13 @@ public final class ForwardingHandler
      */
     private long[] serverMacs = new long[0];
     private long serverMacsVersion = NO_MAC_VERSION;
+    /**
+     * Forwarded packets and bytes of the current run of frames to one real server, added to its counts when the run
+     * ends (another server, or the batch's end): readers (listings, the rate estimator) see them a batch later.
+     */
+    private RealServer runServer;
+    private long runPackets;
+    private long runBytes;
     private boolean announcePending;
     private boolean tableCheckDue;
     private long heldExpiredSeen;
@@ -204,6 +211,7 @@ public final class ForwardingHandler
         }
         if (endOfBatch)
         {
+            countRun();
             final int sent = tx.flush();
             if (sent > 0 && oldestRxNs != Long.MAX_VALUE)
             {
@@ -582,9 +590,26 @@ public final class ForwardingHandler
         }
         if (sent)
         {
-            server.countForwarded(worker, ipLength);
+            if (server != runServer)
+            {
+                countRun();
+                runServer = server;
+            }
+            runPackets++;
+            runBytes += ipLength;
         }
         return sent;
+    }
+
+    /** Adds the run's forwarded packets and bytes to its server's counts. */
+    private void countRun()
+    {
+        if (runPackets != 0)
+        {
+            runServer.countForwarded(worker, runPackets, runBytes);
+            runPackets = 0;
+            runBytes = 0;
+        }
     }
 
     /**

@@ -65,6 +65,22 @@ final class ForwardingDriver
         deliver();
     }
 
+    /** The frames as one batch of the ring: the handler's end-of-batch work (TX flush, counts) happens once, last. */
+    void batch(final byte[]... frames)
+    {
+        final ForwardingHandler handler = director.forwardingHandler();
+        handler.onBatchStart(frames.length, 0);
+        // A slot each, as in the ring: TX sends the queued frames from their slots at the batch's end.
+        final FrameSlots slots = new FrameSlots(frames.length);
+        for (int i = 0; i < frames.length; i++)
+        {
+            final FrameEvent slot = slots.newInstance();
+            slot.buffer().putBytes(FrameEvent.FRAME_OFFSET, frames[i]);
+            slot.set(FrameEvent.KIND_FRAME, frames[i].length, false, 0, nowNs);
+            handler.onEvent(slot, sequence++, i == frames.length - 1);
+        }
+    }
+
     private void deliver()
     {
         final ForwardingHandler handler = director.forwardingHandler();

@@ -401,6 +401,36 @@ class ForwardingHandlerTest
     }
 
     @Test
+    void aBatchOfFramesToServersInTurnCountsEachServersPacketsAndBytesByTheBatchsEnd()
+    {
+        final ForwardingDriver driver = director("rr", 1, 1);
+        final io.jlvs.scheduler.RealServer[] servers = driver.director.table().services().get(0).servers();
+        final FrameBuilder a = FrameBuilder.tcp().src("198.18.0.10", 46_000).dst(VIP, 80);
+        final FrameBuilder b = FrameBuilder.tcp().src("198.18.0.10", 46_001).dst(VIP, 80);
+        driver.frame(a.flags(SYN).build(), 0);
+        driver.frame(b.flags(SYN).build(), 0);
+        driver.transport.clearSent();
+        final long[] packetsBefore = {servers[0].inPackets(), servers[1].inPackets()};
+        final long[] bytesBefore = {servers[0].inBytes(), servers[1].inBytes()};
+        final byte[] ackA = a.flags(ACK).build();
+        final byte[] ackB = b.flags(ACK).payload(new byte[100]).build();
+
+        // Runs of one server's frames, and a run that ends with the batch.
+        driver.batch(ackA, ackA, ackB, ackA, ackB, ackB, ackB);
+
+        assertEquals(7, driver.sent().size());
+        final long ipA = ackA.length - 14;
+        final long ipB = ackB.length - 14;
+        final int serverA = serverIndex(driver.sent().get(0));
+        final int serverB = 1 - serverA;
+        assertEquals(serverB, serverIndex(driver.sent().get(2)), "the two flows were scheduled to different servers");
+        assertEquals(packetsBefore[serverA] + 3, servers[serverA].inPackets());
+        assertEquals(bytesBefore[serverA] + 3 * ipA, servers[serverA].inBytes());
+        assertEquals(packetsBefore[serverB] + 4, servers[serverB].inPackets());
+        assertEquals(bytesBefore[serverB] + 4 * ipB, servers[serverB].inBytes());
+    }
+
+    @Test
     void countsConnectionsAsIpvsDoesAndKeepsTrafficStatistics()
     {
         final ForwardingDriver driver = director("rr", 1);
