@@ -27,35 +27,17 @@ final class Transports
         pcap
     }
 
-    /**
-     * A TPACKET_V2 ring's blocks: 256 x 256 KiB = 64 MiB, 768 slots of a whole super-frame each. Its slots are sized
-     * for 64 KiB, so the default 16 MiB would buffer only 192 frames (about 1 ms at 150 000 frames a second) while the
-     * capture thread is descheduled; a V3 ring of 16 MiB buffers thousands of small frames.
-     */
-    static final int V2_BLOCK_COUNT = 256;
-
     private Transports()
     {
     }
 
-    /** The ring settings for {@code ring}: V3 as the transport's defaults, V2 with {@link #V2_BLOCK_COUNT} blocks. */
-    static TransportOptions.Builder ringOptions(
-        final TransportOptions.Builder builder, final TransportOptions.RxRingVersion ring)
-    {
-        builder.rxRingVersion(ring);
-        return ring == TransportOptions.RxRingVersion.V2 ? builder.blockCount(V2_BLOCK_COUNT) : builder;
-    }
-
-    /** Opens {@code kind} on {@code interfaceName} in the calling thread's network namespace. */
-    static PacketTransport open(final Kind kind, final String interfaceName)
-    {
-        return open(kind, interfaceName, TransportOptions.RxRingVersion.V3);
-    }
-
-    /** Opens {@code kind} on {@code interfaceName}, AF_PACKET with the {@code ring} RX ring (pcap has none). */
+    /**
+     * Opens {@code kind} on {@code interfaceName} in the calling thread's network namespace, AF_PACKET with the
+     * {@code ring} RX ring (pcap has none).
+     */
     static PacketTransport open(final Kind kind, final String interfaceName, final TransportOptions.RxRingVersion ring)
     {
-        final TransportOptions options = ringOptions(TransportOptions.builder(interfaceName), ring).build();
+        final TransportOptions options = TransportOptions.builder(interfaceName).rxRingVersion(ring).build();
         switch (kind)
         {
             case pcap: return PcapTransport.open(options);
@@ -119,7 +101,7 @@ final class Transports
         {
             return List.of(open(kind, interfaceName, ring));
         }
-        final TransportOptions options = ringOptions(TransportOptions.builder(interfaceName), ring)
+        final TransportOptions options = TransportOptions.builder(interfaceName).rxRingVersion(ring)
             .fanoutGroupId(fanoutGroupId).fanoutMode(TransportOptions.FANOUT_BY_CLIENT).build();
         final List<PacketTransport> transports = new ArrayList<>(workers);
         try

@@ -45,19 +45,4 @@ class TransportsTest
         assertEquals(Transports.fanoutGroupId(1234), Transports.fanoutGroupId(1234), "one group per process");
         assertTrue(Transports.fanoutGroupId(1234) != Transports.fanoutGroupId(1235), "processes differ");
     }
-
-    @Test
-    void aV2RingGetsMoreBlocksSoItBuffersHundredsOfFramesAndV3KeepsTheDefaults()
-    {
-        final TransportOptions v2 = Transports.ringOptions(
-            TransportOptions.builder("eth0"),
-            TransportOptions.RxRingVersion.V2).build();
-        assertEquals(768, v2.blockCount() * (v2.blockSizeBytes() / v2.ringFrameSize()));
-        assertEquals(64L << 20, v2.ringBytes());
-
-        final TransportOptions v3 = Transports.ringOptions(
-            TransportOptions.builder("eth0"),
-            TransportOptions.RxRingVersion.V3).build();
-        assertEquals(TransportOptions.of("eth0").ringBytes(), v3.ringBytes());
-    }
 }

@@ -26,6 +26,12 @@ public final class TransportOptions
     public static final int DEFAULT_BLOCK_SIZE_BYTES = 256 * 1024;
     /** 64 blocks = 16 MiB per socket: ~130 ms of 64-byte frames at 1 Mpps before the kernel drops. */
     public static final int DEFAULT_BLOCK_COUNT = 64;
+    /**
+     * A TPACKET_V2 ring's default blocks: 256 x 256 KiB = 64 MiB, 768 slots of a whole super-frame each. Its slots are
+     * sized for 64 KiB, so {@link #DEFAULT_BLOCK_COUNT} would buffer only 192 frames (about 1 ms at 150 000 frames a
+     * second) while the capture thread is descheduled; a V3 ring of 16 MiB buffers thousands of small frames.
+     */
+    public static final int DEFAULT_V2_BLOCK_COUNT = 256;
     /** TPACKET_V3 packs frames of any size into a block; tp_frame_size only has to pass the kernel's checks. */
     public static final int DEFAULT_FRAME_SIZE_HINT = 2048;
     /**
@@ -104,7 +110,7 @@ public final class TransportOptions
     {
         this.interfaceName = builder.interfaceName;
         this.blockSizeBytes = builder.blockSizeBytes;
-        this.blockCount = builder.blockCount;
+        this.blockCount = builder.blockCount();
         this.frameSizeHint = builder.frameSizeHint;
         this.blockTimeoutMs = builder.blockTimeoutMs;
         this.txBatchSize = builder.txBatchSize;
@@ -147,7 +153,10 @@ public final class TransportOptions
         return blockSizeBytes;
     }
 
-    /** Number of RX ring blocks ({@code tp_block_nr}). */
+    /**
+     * Number of RX ring blocks ({@code tp_block_nr}): by default {@link #DEFAULT_BLOCK_COUNT}, for a V2 ring
+     * {@link #DEFAULT_V2_BLOCK_COUNT}.
+     */
     public int blockCount()
     {
         return blockCount;
@@ -260,7 +269,9 @@ public final class TransportOptions
     {
         private String interfaceName;
         private int blockSizeBytes = DEFAULT_BLOCK_SIZE_BYTES;
-        private int blockCount = DEFAULT_BLOCK_COUNT;
+        private int blockCount;
+        /** Until set, the ring version's default: {@link #DEFAULT_BLOCK_COUNT}, or V2's. */
+        private boolean blockCountSet;
         private int frameSizeHint = DEFAULT_FRAME_SIZE_HINT;
         private int blockTimeoutMs = DEFAULT_BLOCK_TIMEOUT_MS;
         private int txBatchSize = DEFAULT_TX_BATCH_SIZE;
@@ -292,6 +303,7 @@ public final class TransportOptions
         public Builder blockCount(final int blockCount)
         {
             this.blockCount = blockCount;
+            this.blockCountSet = true;
             return this;
         }
 
@@ -362,9 +374,16 @@ public final class TransportOptions
             return this;
         }
 
+        private int blockCount()
+        {
+            return blockCountSet ? blockCount :
+                rxRingVersion == RxRingVersion.V2 ? DEFAULT_V2_BLOCK_COUNT : DEFAULT_BLOCK_COUNT;
+        }
+
         /** @throws IllegalArgumentException naming the first value that is out of range. */
         public TransportOptions build()
         {
+            final int blockCount = blockCount();
             Objects.requireNonNull(interfaceName, "interfaceName");
             if (interfaceName.isEmpty() || interfaceName.length() > MAX_INTERFACE_NAME_LENGTH ||
                 !interfaceName.chars().allMatch(c -> c > ' ' && c < 0x7F && c != '/'))

@@ -101,4 +101,19 @@ class TransportOptionsTest
                 options.ringFrameSize() % TransportOptions.FRAME_ALIGNMENT == 0, options.toString());
         }
     }
+
+    @Test
+    void aV2RingDefaultsToMoreBlocksSoItBuffersHundredsOfFramesUnlessTheCountIsGiven()
+    {
+        final TransportOptions v2 = TransportOptions.builder("eth0")
+            .rxRingVersion(TransportOptions.RxRingVersion.V2).build();
+        assertEquals(768, v2.blockCount() * (v2.blockSizeBytes() / v2.ringFrameSize()));
+        assertEquals(64L << 20, v2.ringBytes());
+        assertEquals(TransportOptions.DEFAULT_BLOCK_COUNT, TransportOptions.of("eth0").blockCount());
+
+        assertEquals(2, TransportOptions.builder("eth0").blockCount(2)
+            .rxRingVersion(TransportOptions.RxRingVersion.V2).build().blockCount(), "a given count stays");
+        assertThrows(IllegalArgumentException.class, () -> TransportOptions.builder("eth0").blockCount(0)
+            .rxRingVersion(TransportOptions.RxRingVersion.V2).build());
+    }
 }
