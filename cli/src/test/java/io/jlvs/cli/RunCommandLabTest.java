@@ -509,7 +509,7 @@ class RunCommandLabTest
      */
     private void start(final String path, final String... options) throws IOException
     {
-        final List<String> command = new java.util.ArrayList<>(List.of(
+        final List<String> command = new ArrayList<>(List.of(
             ipCommand(), "netns", "exec", lab.directorNamespace(),
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"),

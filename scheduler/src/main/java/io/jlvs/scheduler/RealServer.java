@@ -452,8 +452,7 @@ public final class RealServer
     /** Forwarding worker {@code worker} only: as {@link #countForwarded(int)}. */
     public void countForwarded(final int worker, final int bytes)
     {
-        add(worker, IN_PACKETS, 1);
-        add(worker, IN_BYTES, bytes);
+        countForwarded(worker, 1, bytes);
     }
 
     /**
